@@ -1,0 +1,57 @@
+"""Settings in one table: name, default and help, each overridable by ``UNDERTOW_<NAME>``.
+
+Read once per process through :func:`get_settings`; tests that need other values
+construct :class:`Settings` directly.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from functools import cache
+from pathlib import Path
+
+from undertow.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: Path = Path("undertow.duckdb")
+    """The DuckDB file of the embedded store (``--db`` overrides it too)."""
+
+    max_value_bytes: int = 65_536
+    """Longest single property value accepted at ingest; longer values are quarantined."""
+
+    max_line_bytes: int = 16 * 1024 * 1024
+    """Longest input line (one JSON entity or CSV row) read before it is quarantined."""
+
+    batch_statements: int = 200_000
+    """Statements buffered before they are flushed into the open ingest transaction."""
+
+    review_months: int = 36
+    """Default review-by period for a report: Europol reviews analysis data every 3 years."""
+
+    def __post_init__(self) -> None:
+        for name in ("max_value_bytes", "max_line_bytes", "batch_statements", "review_months"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"setting {name} must be positive")
+
+
+def _from_env(environ: dict[str, str]) -> Settings:
+    values: dict[str, object] = {}
+    for field in fields(Settings):
+        raw = environ.get(f"UNDERTOW_{field.name.upper()}")
+        if raw is None:
+            continue
+        kind = type(getattr(Settings, field.name))
+        try:
+            values[field.name] = kind(raw)
+        except ValueError as e:
+            raise ConfigError(f"UNDERTOW_{field.name.upper()}={raw!r}: {e}") from e
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment once."""
+    return _from_env(dict(os.environ))

@@ -1,0 +1,111 @@
+"""The store's schema, as an ordered list of migrations.
+
+A database records the migrations applied to it in ``schema_version``. Opening a store
+applies the missing ones in order, each in its own transaction; opening a database
+written by a newer Undertow fails rather than guessing.
+
+Statements carry no primary key: uniqueness comes from the content-hash id, which
+includes the agency and the report, so a batch is deduplicated against that report's
+existing statements only (see ``writer.py``). A global index on 40-character hashes
+would cost five times the load time of the rows themselves.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "statements, reports, quarantine, agencies",
+        """
+        CREATE TABLE agencies (
+            code VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            country VARCHAR,
+            phone_region VARCHAR,
+            decimal_separator VARCHAR NOT NULL,
+            shipped BOOLEAN NOT NULL,
+            added_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE reports (
+            id VARCHAR PRIMARY KEY,
+            agency VARCHAR NOT NULL,
+            reference VARCHAR NOT NULL,
+            file_name VARCHAR NOT NULL,
+            file_sha256 VARCHAR NOT NULL,
+            format VARCHAR NOT NULL,
+            handling VARCHAR NOT NULL,
+            handling_note VARCHAR,
+            release VARCHAR[] NOT NULL,
+            grading VARCHAR NOT NULL,
+            reported_at TIMESTAMP NOT NULL,
+            received_at TIMESTAMP NOT NULL,
+            review_by DATE NOT NULL,
+            records_read BIGINT NOT NULL,
+            records_stored BIGINT NOT NULL,
+            records_quarantined BIGINT NOT NULL,
+            entities BIGINT NOT NULL,
+            statements_read BIGINT NOT NULL,
+            statements_new BIGINT NOT NULL,
+            status VARCHAR NOT NULL
+        );
+        CREATE TABLE statements (
+            id VARCHAR NOT NULL,
+            entity_id VARCHAR NOT NULL,
+            local_id VARCHAR NOT NULL,
+            schema VARCHAR NOT NULL,
+            prop VARCHAR NOT NULL,
+            prop_type VARCHAR NOT NULL,
+            value VARCHAR NOT NULL,
+            original_value VARCHAR,
+            agency VARCHAR NOT NULL,
+            report VARCHAR NOT NULL,
+            report_id VARCHAR NOT NULL,
+            handling VARCHAR NOT NULL,
+            handling_note VARCHAR,
+            release VARCHAR[] NOT NULL,
+            grading VARCHAR NOT NULL,
+            first_seen TIMESTAMP NOT NULL,
+            last_seen TIMESTAMP NOT NULL,
+            review_by DATE NOT NULL
+        );
+        CREATE TABLE quarantine (
+            id VARCHAR PRIMARY KEY,
+            report_id VARCHAR NOT NULL,
+            agency VARCHAR NOT NULL,
+            report VARCHAR NOT NULL,
+            file_name VARCHAR NOT NULL,
+            line BIGINT,
+            field VARCHAR,
+            code VARCHAR NOT NULL,
+            reason VARCHAR NOT NULL,
+            problems VARCHAR NOT NULL,
+            raw BLOB NOT NULL,
+            quarantined_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
+]
+
+LATEST = MIGRATIONS[-1][0]
+
+# The column order of ``statements``; the writer builds its batches in this order.
+STATEMENT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "entity_id",
+    "local_id",
+    "schema",
+    "prop",
+    "prop_type",
+    "value",
+    "original_value",
+    "agency",
+    "report",
+    "report_id",
+    "handling",
+    "handling_note",
+    "release",
+    "grading",
+    "first_seen",
+    "last_seen",
+    "review_by",
+)

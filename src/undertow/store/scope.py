@@ -1,0 +1,36 @@
+"""Which statements a reader may see.
+
+Every read in the store takes a :class:`Scope`. A statement is visible to its owner
+agency and to the agencies it is released to (``release`` holds ``all`` or their
+codes). The store's local administrator -- whoever holds the database file on the
+embedded default -- sees everything. Principals, roles and hit notices build on this
+(see ``undertow.access``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Scope:
+    agency: str | None
+    """The reading agency, or ``None`` for the local administrator (sees everything)."""
+
+    @classmethod
+    def everything(cls) -> Scope:
+        return cls(None)
+
+    @classmethod
+    def of_agency(cls, agency: str) -> Scope:
+        return cls(agency)
+
+    def where(self, alias: str = "s") -> tuple[str, list[str]]:
+        """A SQL condition on a statements alias, and its parameters."""
+        if self.agency is None:
+            return "TRUE", []
+        return (
+            f"({alias}.agency = ? OR list_contains({alias}.release, 'all') "
+            f"OR list_contains({alias}.release, ?))",
+            [self.agency, self.agency],
+        )

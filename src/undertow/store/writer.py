@@ -1,0 +1,276 @@
+"""The report writer: one submission stored whole or not at all.
+
+Everything a report brings -- its statements, its quarantined records and the report row
+itself -- is written in one DuckDB transaction. Statements are buffered in columns and
+flushed in chunks into a staging table inside that transaction, so a large file needs
+bounded memory; on success they move into ``statements`` deduplicated by content hash,
+and the transaction commits. A crash, a kill or an exception before the commit leaves
+nothing: DuckDB discards uncommitted work when the file is next opened.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from undertow.errors import StoreError
+from undertow.store.schema import STATEMENT_COLUMNS
+
+if TYPE_CHECKING:
+    from undertow.store.store import Store
+
+log = logging.getLogger(__name__)
+
+# Columns that vary per statement; the rest are the report's and are added in SQL.
+VARYING_COLUMNS: tuple[str, ...] = STATEMENT_COLUMNS[:8]
+QUARANTINE_COLUMNS: tuple[str, ...] = (
+    "id",
+    "file_name",
+    "line",
+    "field",
+    "code",
+    "reason",
+    "problems",
+    "raw",
+)
+
+
+@dataclass(frozen=True)
+class ReportHeader:
+    """The report row's fixed part: who submitted what, under which conditions."""
+
+    id: str
+    agency: str
+    reference: str
+    file_name: str
+    file_sha256: str
+    format: str
+    handling: str
+    handling_note: str | None
+    release: list[str]
+    grading: str
+    reported_at: datetime
+    received_at: datetime
+    review_by: date
+
+
+@dataclass
+class ReportCounts:
+    records_read: int = 0
+    records_stored: int = 0
+    records_quarantined: int = 0
+    entities: int = 0
+    statements_read: int = 0
+    statements_new: int = 0
+    quarantine_codes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        if self.records_stored == 0 and self.records_read > 0:
+            return "rejected"
+        return "partial" if self.records_quarantined else "stored"
+
+
+class ReportWriter:
+    """Context manager writing one report atomically (see the module docstring)."""
+
+    def __init__(self, store: Store, header: ReportHeader, *, chunk: int = 200_000) -> None:
+        self.store = store
+        self.header = header
+        self.chunk = chunk
+        self._rows: list[tuple[str, str, str, str, str, str, str, str | None]] = []
+        self._quarantine: list[list[Any]] = [[] for _ in QUARANTINE_COLUMNS]
+        self._open = False
+
+    def __enter__(self) -> ReportWriter:
+        self.store.execute("BEGIN TRANSACTION")
+        self._open = True
+        cols = ", ".join(f"{c} VARCHAR" for c in VARYING_COLUMNS)
+        self.store.execute(f"CREATE OR REPLACE TEMP TABLE staging_statements ({cols})")
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._open:
+            # Reached only when finish() was not called: an error or an interrupt.
+            self.store.execute("ROLLBACK")
+            self._open = False
+
+    # -- buffering -------------------------------------------------------------
+
+    @property
+    def pending(self) -> int:
+        return len(self._rows)
+
+    def add(self, rows: list[tuple[str, str, str, str, str, str, str, str | None]]) -> None:
+        """Buffer statements: id, entity_id, local_id, schema, prop, type, value, original."""
+        self._rows.extend(rows)
+        if len(self._rows) >= self.chunk:
+            self.flush()
+
+    def quarantine(
+        self,
+        id: str,
+        file_name: str,
+        line: int | None,
+        field: str | None,
+        code: str,
+        reason: str,
+        problems: str,
+        raw: bytes,
+    ) -> None:
+        for col, value in zip(
+            self._quarantine,
+            (id, file_name, line, field, code, reason, problems, raw),
+            strict=True,
+        ):
+            col.append(value)
+        if len(self._quarantine[0]) >= 10_000:
+            self._flush_quarantine()
+
+    def flush(self) -> None:
+        if not self._rows:
+            return
+        import pyarrow as pa
+
+        columns = [pa.array(col, type=pa.string()) for col in zip(*self._rows, strict=True)]
+        batch = pa.table(dict(zip(VARYING_COLUMNS, columns, strict=True)))
+        self.store.con.register("statement_batch", batch)
+        try:
+            self.store.execute("INSERT INTO staging_statements SELECT * FROM statement_batch")
+        finally:
+            self.store.con.unregister("statement_batch")
+        self._rows = []
+
+    def _flush_quarantine(self) -> None:
+        if not self._quarantine[0]:
+            return
+        import pyarrow as pa
+
+        h = self.header
+        batch = pa.table(
+            {
+                **dict(zip(QUARANTINE_COLUMNS, self._quarantine, strict=True)),
+                "line": pa.array(self._quarantine[2], type=pa.int64()),
+                "raw": pa.array(self._quarantine[7], type=pa.binary()),
+            }
+        )
+        self.store.con.register("quarantine_batch", batch)
+        try:
+            self.store.execute(
+                """
+                INSERT OR IGNORE INTO quarantine
+                SELECT id, ?, ?, ?, file_name, line, field, code, reason, problems, raw,
+                       current_timestamp::TIMESTAMP
+                FROM quarantine_batch
+                """,
+                [h.id, h.agency, h.reference],
+            )
+        finally:
+            self.store.con.unregister("quarantine_batch")
+        self._quarantine = [[] for _ in QUARANTINE_COLUMNS]
+
+    # -- commit ----------------------------------------------------------------
+
+    def finish(self, counts: ReportCounts, *, keep_statements: bool = True) -> ReportCounts:
+        """Move staged statements into place, write the report row, and commit.
+
+        With ``keep_statements=False`` (``--strict`` with problems) only the quarantine
+        and a rejected report row are kept.
+        """
+        if not self._open:
+            raise StoreError("report writer is not open")
+        h = self.header
+        self.flush()
+        self._flush_quarantine()
+        if keep_statements:
+            counts.entities = int(
+                self.store.scalar("SELECT count(DISTINCT entity_id) FROM staging_statements")
+            )
+            # DISTINCT ON: a value repeated within the file (a CSV holder on every row) is
+            # stored once; the anti-join makes re-ingesting a report store nothing new.
+            inserted = self.store.execute(
+                f"""
+                INSERT INTO statements ({", ".join(STATEMENT_COLUMNS)})
+                SELECT DISTINCT ON (s.id) s.*, $agency, $report, $report_id, $handling,
+                       $handling_note, $release, $grading, $reported_at, $reported_at,
+                       $review_by
+                FROM staging_statements s
+                WHERE s.id NOT IN (
+                    SELECT id FROM statements WHERE agency = $agency AND report = $report
+                )
+                """,
+                {
+                    "agency": h.agency,
+                    "report": h.reference,
+                    "report_id": h.id,
+                    "handling": h.handling,
+                    "handling_note": h.handling_note,
+                    "release": h.release,
+                    "grading": h.grading,
+                    "reported_at": h.reported_at,
+                    "review_by": h.review_by,
+                },
+            ).fetchone()
+            counts.statements_new = int(inserted[0]) if inserted else 0
+        else:
+            counts.statements_new = counts.entities = counts.records_stored = 0
+        status = "rejected" if not keep_statements else counts.status
+        # An identical resubmission is the same report: its first row stands, unless that
+        # attempt was rejected (--strict) and this one stores.
+        self.store.execute(
+            """
+            INSERT INTO reports VALUES
+            (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET
+                records_read = excluded.records_read,
+                records_stored = excluded.records_stored,
+                records_quarantined = excluded.records_quarantined,
+                entities = excluded.entities,
+                statements_read = excluded.statements_read,
+                statements_new = excluded.statements_new,
+                status = excluded.status,
+                received_at = excluded.received_at
+            WHERE reports.status = 'rejected'
+            """,
+            [
+                h.id,
+                h.agency,
+                h.reference,
+                h.file_name,
+                h.file_sha256,
+                h.format,
+                h.handling,
+                h.handling_note,
+                h.release,
+                h.grading,
+                h.reported_at,
+                h.received_at,
+                h.review_by,
+                counts.records_read,
+                counts.records_stored,
+                counts.records_quarantined,
+                counts.entities,
+                counts.statements_read,
+                counts.statements_new,
+                status,
+            ],
+        )
+        self.store.execute("DROP TABLE IF EXISTS staging_statements")
+        self.store.execute("COMMIT")
+        self._open = False
+        log.info(
+            "report %s/%s: %d statements new, %d records quarantined",
+            h.agency,
+            h.reference,
+            counts.statements_new,
+            counts.records_quarantined,
+        )
+        return counts
