@@ -31,7 +31,15 @@ class Settings:
     review_months: int = 36
     """Default review-by period for a report: Europol reviews analysis data every 3 years."""
 
+    workers: int = 0
+    """Processes normalising large files in parallel; 0 means one per available core."""
+
+    parallel_min_bytes: int = 8 * 1024 * 1024
+    """Files smaller than this are normalised in-process (workers take ~1 s to start)."""
+
     def __post_init__(self) -> None:
+        if self.workers < 0 or self.parallel_min_bytes < 0:
+            raise ConfigError("settings workers and parallel_min_bytes cannot be negative")
         for name in ("max_value_bytes", "max_line_bytes", "batch_statements", "review_months"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"setting {name} must be positive")

@@ -1,22 +1,23 @@
-"""Reader for FtM entities as JSON lines (the ``ftm`` CLI and Aleph export format)."""
+"""FtM entities as JSON lines (the ``ftm`` CLI and Aleph export format)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import orjson
 
 from undertow.ingest.entities import Problem
-from undertow.ingest.records import SourceRecord
+from undertow.ingest.records import SourceRecord, Unit
 
 _BOM = b"\xef\xbb\xbf"
 
 
-def read_ftm_jsonl(
+def read_ftm_units(
     path: Path, max_line_bytes: int, progress: Callable[[int], None] | None = None
-) -> Iterator[SourceRecord]:
-    """Yield one record per non-blank line; unreadable lines carry a problem instead."""
+) -> Iterator[Unit]:
+    """Yield one unit per non-blank line; an over-long line carries a problem instead."""
     with path.open("rb") as fh:
         line_no = 0
         while True:
@@ -31,7 +32,7 @@ def read_ftm_jsonl(
                 rest = _skip_line(fh)
                 if progress is not None:
                     progress(rest)
-                yield SourceRecord(
+                yield Unit(
                     line_no,
                     raw,
                     problem=Problem(
@@ -43,31 +44,32 @@ def read_ftm_jsonl(
                 continue
             if line_no == 1 and raw.startswith(_BOM):
                 raw = raw[len(_BOM) :]
-            text = raw.strip()
-            if not text:
-                continue
-            yield _parse(line_no, raw, text)
+            if raw.strip():
+                yield Unit(line_no, raw)
 
 
-def _skip_line(fh: object) -> int:
+def _skip_line(fh: BinaryIO) -> int:
     skipped = 0
-    read = fh.readline  # type: ignore[attr-defined]
     while True:
-        chunk: bytes = read(1 << 20)
+        chunk = fh.readline(1 << 20)
         skipped += len(chunk)
         if not chunk or chunk.endswith(b"\n"):
             return skipped
 
 
-def _parse(line_no: int, raw: bytes, text: bytes) -> SourceRecord:
+def ftm_record(unit: Unit) -> SourceRecord:
+    """Decode and parse one JSON line."""
+    line_no, raw = unit.line, unit.raw
+    if unit.problem is not None:
+        return SourceRecord(line_no, raw, problem=unit.problem)
     try:
-        text.decode("utf-8")
+        raw.decode("utf-8")
     except UnicodeDecodeError as e:
         return SourceRecord(
             line_no, raw, problem=Problem("invalid_utf8", f"invalid UTF-8 at byte {e.start + 1}")
         )
     try:
-        data = orjson.loads(text)
+        data = orjson.loads(raw)
     except orjson.JSONDecodeError as e:
         return SourceRecord(line_no, raw, problem=Problem("malformed_json", f"malformed JSON: {e}"))
     return SourceRecord(line_no, raw, entities=[(data, None)])

@@ -23,7 +23,7 @@ import yaml
 
 from undertow.errors import InputError, MappingError
 from undertow.ingest.entities import Problem
-from undertow.ingest.records import SourceRecord
+from undertow.ingest.records import SourceRecord, Unit
 
 if TYPE_CHECKING:
     from followthemoney.mapping import QueryMapping
@@ -91,33 +91,35 @@ def load_mapping(spec: str | Path) -> Mapping:
     return Mapping(str(spec), queries)
 
 
-def read_mapped_csv(
+def read_csv_units(
     path: Path, mapping: Mapping, progress: Callable[[int], None] | None = None
-) -> Iterator[SourceRecord]:
-    """Yield one record per CSV row, holding the entities the mapping makes of it."""
-    with path.open("rb") as raw_fh:
-        counted = _CountingReader(raw_fh, progress)
-        # surrogateescape keeps undecodable bytes recoverable for the quarantine.
-        buffered = io.BufferedReader(counted, buffer_size=1 << 20)
-        text = io.TextIOWrapper(
-            buffered, encoding="utf-8-sig", errors="surrogateescape", newline=""
+) -> tuple[list[str], Iterator[Unit]]:
+    """Check the header against the mapping, then yield one unit per non-blank row."""
+    raw_fh = path.open("rb")
+    counted = _CountingReader(raw_fh, progress)
+    buffered = io.BufferedReader(counted, buffer_size=1 << 20)
+    # surrogateescape keeps undecodable bytes recoverable for the quarantine.
+    text = io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    reader = csv.reader(text)
+    try:
+        header = [h.strip() for h in next(reader, [])]
+    except csv.Error as e:
+        text.close()
+        raise InputError(f"unreadable CSV header: {e}", file=str(path), line=1) from e
+    missing = sorted(mapping.columns() - set(header)) if header else []
+    if missing:
+        text.close()
+        raise InputError(
+            f"columns used by mapping {mapping.name} are missing: {', '.join(missing)}",
+            file=str(path),
+            line=1,
+            field=missing[0],
         )
-        reader = csv.reader(text)
-        try:
-            header = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as e:
-            raise InputError(f"unreadable CSV header: {e}", file=str(path), line=1) from e
-        header = [h.strip() for h in header]
-        missing = sorted(mapping.columns() - set(header))
-        if missing:
-            raise InputError(
-                f"columns used by mapping {mapping.name} are missing: {', '.join(missing)}",
-                file=str(path),
-                line=1,
-                field=missing[0],
-            )
+    return header, _rows(reader, text)
+
+
+def _rows(reader: Any, text: io.TextIOWrapper) -> Iterator[Unit]:
+    with text:
         previous_end = reader.line_num
         while True:
             try:
@@ -125,20 +127,21 @@ def read_mapped_csv(
             except StopIteration:
                 return
             except csv.Error as e:
-                line = previous_end + 1
-                previous_end = reader.line_num
-                yield SourceRecord(line, b"", problem=Problem("malformed_csv", str(e)))
+                line, previous_end = previous_end + 1, reader.line_num
+                yield Unit(line, b"", problem=Problem("malformed_csv", str(e)))
                 continue
             line, previous_end = previous_end + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            yield _row(line, header, row, mapping)
+            if any(cell.strip() for cell in row):
+                buffer = io.StringIO()
+                csv.writer(buffer, lineterminator="\n").writerow(row)
+                yield Unit(line, buffer.getvalue().encode("utf-8", "surrogateescape"), row)
 
 
-def _row(line: int, header: list[str], row: list[str], mapping: Mapping) -> SourceRecord:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(row)
-    raw = buffer.getvalue().encode("utf-8", "surrogateescape")
+def csv_record(unit: Unit, header: list[str], mapping: Mapping) -> SourceRecord:
+    """The entities the mapping makes of one row, or the row's problem."""
+    line, raw, row = unit.line, unit.raw, unit.cells
+    if unit.problem is not None or row is None:
+        return SourceRecord(line, raw, problem=unit.problem)
     if len(row) != len(header):
         return SourceRecord(
             line,
@@ -212,6 +215,10 @@ class _CountingReader(io.RawIOBase):
 
     def readable(self) -> bool:
         return True
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
 
     def readinto(self, buffer: Any) -> int:
         n: int = self.inner.readinto(buffer)

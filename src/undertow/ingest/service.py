@@ -7,20 +7,27 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import partial
 from pathlib import Path
 
 import orjson
 
 from undertow.errors import InputError
-from undertow.ingest.entities import EntityNormaliser, Problem
-from undertow.ingest.ftm_jsonl import read_ftm_jsonl
-from undertow.ingest.mapping import load_mapping, read_mapped_csv
-from undertow.ingest.records import SourceRecord
+from undertow.ingest.block import BlockSpec, process_block
+from undertow.ingest.entities import Problem
+from undertow.ingest.ftm_jsonl import read_ftm_units
+from undertow.ingest.mapping import load_mapping, read_csv_units
+from undertow.ingest.parallel import default_workers, ordered_map
+from undertow.ingest.records import Unit
 from undertow.model import Provenance
 from undertow.settings import Settings, get_settings
 from undertow.store import ReportCounts, ReportHeader, ReportWriter, Store, utcnow
 
 log = logging.getLogger(__name__)
+
+# Records per block sent to a worker: large enough to amortise the hop between processes,
+# small enough that a few blocks in flight stay within a few megabytes.
+BLOCK_UNITS = 2_000
 
 
 class ExitCode(IntEnum):
@@ -98,38 +105,55 @@ def ingest_file(
         received_at=utcnow(),
         review_by=prov.review_by,
     )
+    header_row: list[str] | None = None
     if mapping is not None:
-        records: Iterator[SourceRecord] = read_mapped_csv(job.path, mapping, progress)
+        header_row, units = read_csv_units(job.path, mapping, progress)
     else:
-        records = read_ftm_jsonl(job.path, settings.max_line_bytes, progress)
-    normaliser = EntityNormaliser(agency, prov.report, settings.max_value_bytes)
+        units = read_ftm_units(job.path, settings.max_line_bytes, progress)
+    spec = BlockSpec(
+        agency,
+        prov.report,
+        settings.max_value_bytes,
+        job.mapping,
+        tuple(header_row) if header_row is not None else None,
+    )
+    workers = settings.workers or default_workers()
+    if job.path.stat().st_size < settings.parallel_min_bytes:
+        workers = 1
     counts = ReportCounts()
     with ReportWriter(store, header, chunk=settings.batch_statements) as writer:
-        for record in records:
-            counts.records_read += 1
-            problems = [record.problem] if record.problem else []
-            rows = []
-            for data, formats in record.entities:
-                result = normaliser.normalise(data, formats)
-                problems.extend(result.problems)
-                rows.extend(result.rows)
-            if problems:
-                _quarantine(writer, header, str(job.path), record, problems, counts)
-                continue
-            counts.records_stored += 1
-            counts.statements_read += len(rows)
-            writer.add(rows)
+        blocks = _blocks(units, BLOCK_UNITS)
+        for result in ordered_map(partial(process_block, spec), blocks, workers):
+            counts.records_read += result.records
+            counts.records_stored += result.records_stored
+            if result.statements is not None:
+                counts.statements_read += result.statements.num_rows
+                writer.add_table(result.statements)
+            for line, raw, problems in result.quarantined:
+                _quarantine(writer, header, str(job.path), line, raw, problems, counts)
         keep = not (job.strict and counts.records_quarantined)
         writer.finish(counts, keep_statements=keep)
     status = "rejected" if not keep else counts.status
     return IngestResult(job, header.id, counts, status)
 
 
+def _blocks(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
+    block: list[Unit] = []
+    for unit in units:
+        block.append(unit)
+        if len(block) >= size:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
 def _quarantine(
     writer: ReportWriter,
     header: ReportHeader,
     file_name: str,
-    record: SourceRecord,
+    line: int,
+    raw: bytes,
     problems: list[Problem],
     counts: ReportCounts,
 ) -> None:
@@ -137,14 +161,14 @@ def _quarantine(
     counts.records_quarantined += 1
     for p in problems:
         counts.quarantine_codes[p.code] = counts.quarantine_codes.get(p.code, 0) + 1
-    qid = hashlib.sha1(f"{header.id}\x1f{record.line}".encode()).hexdigest()
+    qid = hashlib.sha1(f"{header.id}\x1f{line}".encode()).hexdigest()
     writer.quarantine(
         qid,
         file_name,
-        record.line,
+        line,
         first.field,
         first.code,
         first.reason,
         orjson.dumps([p.to_dict() for p in problems]).decode(),
-        record.raw,
+        raw,
     )

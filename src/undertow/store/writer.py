@@ -20,6 +20,8 @@ from undertow.errors import StoreError
 from undertow.store.schema import STATEMENT_COLUMNS
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from undertow.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -115,6 +117,11 @@ class ReportWriter:
         if len(self._rows) >= self.chunk:
             self.flush()
 
+    def add_table(self, table: pa.Table) -> None:
+        """Stage an Arrow table of statements with the columns of :data:`VARYING_COLUMNS`."""
+        self.flush()
+        self._stage(table)
+
     def quarantine(
         self,
         id: str,
@@ -141,13 +148,15 @@ class ReportWriter:
         import pyarrow as pa
 
         columns = [pa.array(col, type=pa.string()) for col in zip(*self._rows, strict=True)]
-        batch = pa.table(dict(zip(VARYING_COLUMNS, columns, strict=True)))
+        self._stage(pa.table(dict(zip(VARYING_COLUMNS, columns, strict=True))))
+        self._rows = []
+
+    def _stage(self, batch: pa.Table) -> None:
         self.store.con.register("statement_batch", batch)
         try:
             self.store.execute("INSERT INTO staging_statements SELECT * FROM statement_batch")
         finally:
             self.store.con.unregister("statement_batch")
-        self._rows = []
 
     def _flush_quarantine(self) -> None:
         if not self._quarantine[0]:
