@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from undertow.ingest.values import ValueCleaner, ValueProblem
+from undertow.ingest.values import ValueProblem, cleaner_for
 from undertow.model import Agency, namespaced_id, statement_id
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ class EntityNormaliser:
         self.model = model
         self.agency = agency
         self.report = report
-        self.values = ValueCleaner(agency, max_value_bytes)
+        self.values = cleaner_for(agency, max_value_bytes)
 
     def normalise(self, data: Any, formats: Mapping[str, str] | None = None) -> Normalised:
         out = Normalised()
@@ -129,18 +129,22 @@ class EntityNormaliser:
             return
         values = raw_values if isinstance(raw_values, list) else [raw_values]
         fmt = formats.get(name) if formats else None
+        is_ref = prop.type.name == "entity"
         for raw in values:
-            if raw is None:
+            if type(raw) is str:
+                text = raw
+            elif raw is None:
                 continue
-            if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+            elif isinstance(raw, int | float) and not isinstance(raw, bool):
+                text = str(raw)
+            else:
                 out.problems.append(
                     Problem("invalid_value", f"value is a {type(raw).__name__}, not text", name)
                 )
                 continue
-            text = raw if isinstance(raw, str) else str(raw)
-            if not text.strip():
+            if not text or text.isspace():
                 continue
-            if prop.type.name == "entity":
+            if is_ref:
                 add(prop.name, "entity", namespaced_id(self.agency.code, text.strip()), text)
                 continue
             try:

@@ -15,6 +15,7 @@ import io
 from collections.abc import Callable, Iterator
 from collections.abc import Mapping as TypingMapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,16 +53,24 @@ def shipped_mapping_path(name: str) -> Path:
 
 def load_mapping(spec: str | Path) -> Mapping:
     """Load a shipped mapping by name (``bank_statement``) or a mapping YAML by path."""
-    from banal import keys_values
-    from followthemoney import model
-    from followthemoney.exc import InvalidMapping
-    from followthemoney.mapping.csv import CSVSource
-
     path = shipped_mapping_path(str(spec)) if str(spec) in SHIPPED else Path(spec)
     if not path.is_file():
         raise MappingError(
             f"no mapping file (shipped mappings: {', '.join(SHIPPED)})", file=str(path)
         )
+    stat = path.stat()
+    return _load_mapping(str(spec), str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _load_mapping(spec: str, file: str, mtime_ns: int, size: int) -> Mapping:
+    """Parsed once per file version: every block of every CSV report needs it."""
+    from banal import keys_values
+    from followthemoney import model
+    from followthemoney.exc import InvalidMapping
+    from followthemoney.mapping.csv import CSVSource
+
+    path = Path(file)
     try:
         config = yaml.safe_load(path.read_text("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as e:

@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING
 
 from undertow.ingest.amounts import SYMBOLS, AmountError, parse_amount
 from undertow.ingest.dates import clean_date
+from undertow.model import Agency
 
 if TYPE_CHECKING:
     from followthemoney.property import Property
-
-    from undertow.model import Agency
 
 
 class ValueProblem(Exception):
@@ -43,10 +42,21 @@ class ValueCleaner:
     def __init__(self, agency: Agency, max_value_bytes: int) -> None:
         self.agency = agency
         self.max_value_bytes = max_value_bytes
-        self.clean = lru_cache(maxsize=262_144)(self._clean)
+        # Keyed by strings, whose hashes Python caches: far cheaper than hashing Property.
+        self._cache: dict[tuple[str, str, str | None], tuple[str, str | None]] = {}
+
+    def clean(self, prop: Property, raw: str, fmt: str | None) -> tuple[str, str | None]:
+        """Return ``(value, currency found in it)`` or raise :class:`ValueProblem`."""
+        key = (prop.qname, raw, fmt)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._clean(prop, raw, fmt)
+            if len(self._cache) >= 262_144:
+                self._cache.clear()
+            self._cache[key] = found
+        return found
 
     def _clean(self, prop: Property, raw: str, fmt: str | None) -> tuple[str, str | None]:
-        """Return ``(value, currency found in it)`` or raise :class:`ValueProblem`."""
         if len(raw.encode("utf-8", "surrogatepass")) > self.max_value_bytes:
             raise ValueProblem(
                 "value_too_long",
@@ -68,7 +78,7 @@ class ValueCleaner:
                     f"not a valid phone number, internationally or as dialled in {region}: {raw!r}",
                 )
         elif type_name == "country":
-            value = prop.type.clean(raw, fuzzy=True)
+            value = _country(raw)
         else:
             value = prop.type.clean(raw, format=fmt or prop.format)
         if value is None:
@@ -112,6 +122,21 @@ class ValueCleaner:
         except AmountError as e:
             raise ValueProblem("invalid_value", str(e)) from None
         return amount.text(), amount.currency
+
+
+@lru_cache(maxsize=65_536)
+def _country(raw: str) -> str | None:
+    # rigour's territory matching costs ~60 us a call; a report names few countries.
+    from followthemoney.types import registry
+
+    value = registry.country.clean(raw, fuzzy=True)
+    return None if value is None else str(value)
+
+
+@lru_cache(maxsize=64)
+def cleaner_for(agency: Agency, max_value_bytes: int) -> ValueCleaner:
+    """One cleaner (and its cache) per agency, shared by all of that agency's reports."""
+    return ValueCleaner(agency, max_value_bytes)
 
 
 def _currency(raw: str) -> str:

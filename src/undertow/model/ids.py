@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 # FollowTheMoney's entity id alphabet: letters, digits, dots and hyphens, not at the ends.
 _VALID_ID = re.compile(r"^[0-9a-zA-Z]([0-9a-zA-Z.\-]*[0-9a-zA-Z])?$")
 _MAX_ID = 200
 
 
+@lru_cache(maxsize=1_048_576)
 def namespaced_id(agency: str, local_id: str) -> str:
     """The store-wide id of an entity as ``agency`` submitted it.
 

@@ -236,8 +236,12 @@ class ReportWriter:
         # attempt was rejected (--strict) and this one stores.
         self.store.execute(
             """
-            INSERT INTO reports VALUES
-            (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO reports (
+                id, agency, reference, file_name, file_sha256, format, handling,
+                handling_note, release, grading, reported_at, received_at, review_by,
+                records_read, records_stored, records_quarantined, entities, statements_read,
+                statements_new, status
+            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET
                 records_read = excluded.records_read,
                 records_stored = excluded.records_stored,
