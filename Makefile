@@ -16,8 +16,8 @@ demo: $(BIN)/.installed
 	$(BIN)/undertow --db demo.duckdb demo
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 test: lint

@@ -8,7 +8,9 @@
      │    └── MappingError    an FtM mapping (YAML) that FollowTheMoney rejects
      ├── StoreError           the store failed; wraps the engine error with the failing query
      │    └── SchemaVersionError   the database is newer than this code
-     └── NotFoundError        an entity, report or agency that is not in the store
+     ├── NotFoundError        an entity, report or agency that is not in the store
+     ├── AuthenticationError  no valid, unexpired, unrevoked token or user
+     └── AccessDenied         the principal's role or agency does not allow the action
 
 Record-level problems inside an otherwise readable file are not exceptions: they go to
 the quarantine (see `undertow.ingest`).
@@ -64,3 +66,11 @@ class SchemaVersionError(StoreError):
 
 class NotFoundError(UndertowError):
     """A requested entity, report or agency does not exist (or is not visible)."""
+
+
+class AuthenticationError(UndertowError):
+    """The caller could not be identified: unknown, expired or revoked token or user."""
+
+
+class AccessDenied(UndertowError):
+    """The principal may not do this (role), or not to this agency's data."""

@@ -1,19 +1,37 @@
-"""The one service layer every command (and, later, every endpoint) goes through.
+"""The one service layer every command and every endpoint goes through.
 
-Shells parse, call one method here, and render. A service is bound to a store and to
-the scope of whoever asks; access checks and the audit log attach here, so that no
-shell can read around them.
+Shells (the CLI, the HTTP API) parse, call one method here, and render. A service is
+bound to a store and to the principal who asks: each method checks the principal's
+role and agency (``undertow.access.policy``), reads only through the principal's scope,
+and appends an audit entry -- also when the action is denied or fails -- so no shell can
+read around the checks or the log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from undertow.errors import ConfigError, NotFoundError
+from undertow.access.audit import AuditEntry, AuditLog, Verification
+from undertow.access.policy import Action, require, require_own
+from undertow.access.principals import LOCAL_ADMIN, Principal, Role
+from undertow.access.release import (
+    ReleaseRecord,
+    ReleaseRequest,
+    Target,
+    answer_request,
+    get_request,
+    list_requests,
+    release,
+    request_release,
+)
+from undertow.access.users import User, add_user, list_users, revoke_user
+from undertow.errors import AccessDenied, ConfigError, UndertowError
 from undertow.ingest import IngestJob, IngestResult, ingest_file
 from undertow.ingest.manifest import read_manifest
 from undertow.ingest.provenance import build_provenance
@@ -29,7 +47,11 @@ from undertow.store.reads import (
     resolve_entity_id,
     status,
 )
+from undertow.store.retention import DueReport, due_reports, erase_reports
 from undertow.store.scope import Scope
+from undertow.store.search import SearchResult, search
+
+log = logging.getLogger(__name__)
 
 # (label, total bytes) -> callback receiving bytes read; lets shells draw progress bars.
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
@@ -37,7 +59,7 @@ ProgressFactory = Callable[[str, int], Callable[[int], None]]
 
 @dataclass(frozen=True)
 class Submission:
-    """Provenance as given on the command line for one or more files."""
+    """Provenance as given on the command line (or an upload) for one or more files."""
 
     agency: str
     report: str
@@ -50,11 +72,83 @@ class Submission:
     review_by: date | None = None
 
 
+@dataclass
+class _Audit:
+    """What an action reports to its audit entry while it runs."""
+
+    query: dict[str, Any]
+    entity_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    due: list[DueReport]
+    erased: bool
+    statements_deleted: int
+
+
+def anchor_path_for(db: str) -> Path | None:
+    """Anchors live beside the database file, outside it (none for an in-memory store)."""
+    return None if db == ":memory:" else Path(f"{db}.audit-anchors")
+
+
 class Service:
-    def __init__(self, store: Store, scope: Scope, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        principal: Principal = LOCAL_ADMIN,
+        settings: Settings | None = None,
+        *,
+        purpose: str | None = None,
+    ) -> None:
         self.store = store
-        self.scope = scope
+        self.principal = principal
         self.settings = settings or get_settings()
+        self.purpose = purpose.strip() if purpose and purpose.strip() else None
+        self.scope = (
+            Scope.everything() if principal.is_local_admin else Scope.of_agency(principal.agency)  # type: ignore[arg-type]
+        )
+        self.audit = AuditLog(store, anchor_path_for(store.path))
+
+    def close(self) -> None:
+        """End of a session: anchor the chain head outside the database."""
+        self.audit.anchor()
+
+    # -- the audit wrapper -----------------------------------------------------
+
+    @contextmanager
+    def _audited(
+        self, action: Action, name: str, query: dict[str, Any] | None = None
+    ) -> Iterator[_Audit]:
+        """Check ``action``, run the body, and log it -- allowed, denied or failed."""
+        record = _Audit(dict(query or {}))
+        try:
+            require(self.principal, action)
+            yield record
+        except AccessDenied as e:
+            self._log(name, record, f"denied: {e}")
+            raise
+        except UndertowError as e:
+            self._log(name, record, f"error: {type(e).__name__}")
+            raise
+        self._log(name, record, "ok")
+
+    def _log(self, name: str, record: _Audit, outcome: str) -> AuditEntry:
+        return self.audit.append(
+            self.principal,
+            name,
+            query=record.query,
+            entity_ids=record.entity_ids,
+            purpose=self.purpose,
+            outcome=outcome,
+        )
+
+    def _need_purpose(self, what: str) -> None:
+        if self.purpose is None:
+            raise ConfigError(
+                f"{what} needs a stated purpose or case reference (--purpose / X-Purpose), "
+                "as the Law Enforcement Directive (Art. 25) expects"
+            )
 
     # -- ingest ----------------------------------------------------------------
 
@@ -67,74 +161,247 @@ class Service:
         progress: ProgressFactory | None = None,
     ) -> list[IngestResult]:
         registry = self.store.agencies()
-        agency = registry.get(submission.agency).code
-        self._check_may_submit(agency)
-        provenance = build_provenance(
-            agency,
-            submission.report,
-            Handling.parse(submission.handling, submission.handling_note),
-            Release.parse(submission.release, registry.codes()),
-            Grading.parse(submission.grading),
-            submission.reported_at,
-            submission.review_by,
-            utcnow(),
-            self.settings.review_months,
-        )
-        jobs = [IngestJob(Path(p), provenance, submission.mapping, strict) for p in paths]
-        return [self._run(job, progress) for job in jobs]
+        with self._audited(Action.INGEST, "ingest", {"files": [str(p) for p in paths]}) as rec:
+            agency = registry.get(submission.agency).code
+            rec.query.update(agency=agency, report=submission.report)
+            require_own(self.principal, agency, "submit reports")
+            provenance = build_provenance(
+                agency,
+                submission.report,
+                Handling.parse(submission.handling, submission.handling_note),
+                Release.parse(submission.release, registry.codes()),
+                Grading.parse(submission.grading),
+                submission.reported_at,
+                submission.review_by,
+                utcnow(),
+                self.settings.review_months,
+            )
+            jobs = [IngestJob(Path(p), provenance, submission.mapping, strict) for p in paths]
+            return [self._run(job, progress, rec) for job in jobs]
 
     def ingest_manifest(
         self, manifest: Path, *, strict: bool = False, progress: ProgressFactory | None = None
     ) -> list[IngestResult]:
-        items = read_manifest(
-            manifest, self.store.agencies(), utcnow(), self.settings.review_months
-        )
-        for item in items:
-            self._check_may_submit(item.provenance.agency)
-        jobs = [IngestJob(i.path, i.provenance, i.mapping, strict) for i in items]
-        return [self._run(job, progress) for job in jobs]
+        with self._audited(Action.INGEST, "ingest", {"manifest": str(manifest)}) as rec:
+            items = read_manifest(
+                manifest, self.store.agencies(), utcnow(), self.settings.review_months
+            )
+            for item in items:
+                require_own(self.principal, item.provenance.agency, "submit reports")
+            jobs = [IngestJob(i.path, i.provenance, i.mapping, strict) for i in items]
+            return [self._run(job, progress, rec) for job in jobs]
 
-    def _run(self, job: IngestJob, progress: ProgressFactory | None) -> IngestResult:
+    def _run(self, job: IngestJob, progress: ProgressFactory | None, rec: _Audit) -> IngestResult:
         callback = None
         if progress is not None and job.path.is_file():
             callback = progress(job.path.name, job.path.stat().st_size)
-        return ingest_file(self.store, job, settings=self.settings, progress=callback)
+        result = ingest_file(self.store, job, settings=self.settings, progress=callback)
+        rec.query.setdefault("reports", []).append(
+            {
+                "file": str(job.path),
+                "agency": job.provenance.agency,
+                "report": job.provenance.report,
+                "report_id": result.report_id,
+                "status": result.status,
+                "statements_new": result.counts.statements_new,
+                "records_quarantined": result.counts.records_quarantined,
+            }
+        )
+        return result
 
-    def _check_may_submit(self, agency: str) -> None:
-        if self.scope.agency is not None and self.scope.agency != agency:
-            raise ConfigError(f"{self.scope.agency} cannot submit reports on behalf of {agency}")
-
-    # -- reads -----------------------------------------------------------------
+    # -- consultation ----------------------------------------------------------
 
     def entity(self, ref: str, agency: str | None = None) -> Entity:
-        if agency is not None:
-            agency = self.store.agencies().get(agency).code
-        entity_id = resolve_entity_id(self.store, ref, agency)
-        try:
-            return get_entity(self.store, self.scope, entity_id)
-        except NotFoundError:
-            raise NotFoundError(f"no entity {ref!r} (or none you may see)") from None
+        with self._audited(Action.CONSULT, "consult", {"entity": ref, "agency": agency}) as rec:
+            if agency is not None:
+                agency = self.store.agencies().get(agency).code
+            entity_id = resolve_entity_id(ref, agency)
+            rec.entity_ids = [entity_id]
+            entity = get_entity(self.store, self.scope, entity_id)
+            rec.query["hit_notices"] = [n.agency for n in entity.notices]
+        return entity
 
-    def export_ftm(self, out: IO[bytes], agency: str | None = None) -> int:
+    def search(self, q: str, *, limit: int = 20, offset: int = 0) -> SearchResult:
+        with self._audited(
+            Action.CONSULT, "search", {"q": q, "limit": limit, "offset": offset}
+        ) as rec:
+            self._need_purpose("a search")
+            limit = max(1, min(int(limit), 200))
+            result = search(self.store, self.scope, q, self._region(), limit, max(0, int(offset)))
+            rec.entity_ids = [h.entity_id for h in result.hits]
+            rec.query["hit_notices"] = [n.agency for n in result.notices]
+        return result
+
+    def _region(self) -> str | None:
+        if self.principal.agency is None:
+            return None
+        return self.store.agencies().get(self.principal.agency).phone_region
+
+    def export_ftm(self, out: IO[bytes], agency: str | None = None, for_court: bool = False) -> int:
         from undertow.export import write_ftm
 
-        if agency is not None:
-            agency = self.store.agencies().get(agency).code
-        return write_ftm(self.store, self.scope, out, agency)
+        query = {"format": "ftm", "agency": agency, "for_court": for_court}
+        with self._audited(Action.CONSULT, "export", query) as rec:
+            if agency is not None:
+                agency = self.store.agencies().get(agency).code
+            ids: list[str] = []
+            count = write_ftm(self.store, self.scope, out, agency, for_court=for_court, seen=ids)
+            rec.entity_ids = ids
+            rec.query["entities"] = count
+        return count
 
     def status(self) -> Status:
-        return status(self.store, self.scope)
+        with self._audited(Action.STATUS, "status"):
+            return status(self.store, self.scope)
 
     def quarantine(
-        self, report: str | None = None, limit: int | None = None
+        self, report: str | None = None, limit: int | None = None, offset: int = 0
     ) -> list[QuarantineEntry]:
-        return quarantine(self.store, self.scope, report, limit)
+        with self._audited(Action.QUARANTINE, "quarantine", {"report": report}):
+            return quarantine(self.store, self.scope, report, limit, offset)
 
     def agencies(self) -> list[Agency]:
-        return list(self.store.agencies())
+        with self._audited(Action.STATUS, "agencies"):
+            return list(self.store.agencies())
 
     def add_agency(self, agency: Agency) -> None:
-        self.store.add_agency(agency)
+        with self._audited(Action.USERS, "agency_add", {"agency": agency.code}):
+            if not self.principal.is_local_admin:
+                raise AccessDenied("only the store's local administrator registers agencies")
+            self.store.add_agency(agency)
+
+    # -- users -----------------------------------------------------------------
+
+    def add_user(
+        self, name: str, agency: str, role: str, expires_at: datetime | None = None
+    ) -> tuple[User, str]:
+        query = {"name": name, "agency": agency, "role": role}
+        with self._audited(Action.USERS, "user_add", query):
+            code = self.store.agencies().get(agency).code
+            require_own(self.principal, code, "manage users")
+            return add_user(
+                self.store, name, code, Role.parse(role), self.principal.name, expires_at
+            )
+
+    def revoke_user(self, name: str) -> User:
+        with self._audited(Action.USERS, "user_revoke", {"name": name}):
+            users = {u.name: u for u in list_users(self.store)}
+            user = users.get(name.strip().lower())
+            if user is not None:
+                require_own(self.principal, user.agency, "manage users")
+            return revoke_user(self.store, name)
+
+    def users(self) -> list[User]:
+        with self._audited(Action.USERS, "user_list"):
+            return list_users(self.store, self.principal.agency)
+
+    # -- audit -----------------------------------------------------------------
+
+    def audit_log(
+        self,
+        *,
+        user: str | None = None,
+        entity: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[AuditEntry]:
+        query = {"user": user, "entity": entity, "limit": limit, "offset": offset}
+        with self._audited(Action.AUDIT, "audit_read", query):
+            # An agency's auditors and admins see what their agency's users did; the log's
+            # queries may name other agencies' subjects, so never the whole log.
+            return self.audit.entries(
+                user=user,
+                agency=self.principal.agency,
+                entity=entity,
+                limit=max(1, min(limit, 10_000)),
+                offset=max(0, offset),
+            )
+
+    def audit_verify(self) -> Verification:
+        with self._audited(Action.AUDIT, "audit_verify") as rec:
+            result = self.audit.verify()
+            rec.query["ok"] = result.ok
+        return result
+
+    # -- release ---------------------------------------------------------------
+
+    def release(
+        self,
+        *,
+        to: list[str],
+        report: str | None = None,
+        entity: str | None = None,
+        court: bool = False,
+        owner: str | None = None,
+    ) -> ReleaseRecord:
+        query = {"to": to, "report": report, "entity": entity, "court": court, "owner": owner}
+        with self._audited(Action.RELEASE, "release", query) as rec:
+            target = self._target(owner, report, entity)
+            require_own(self.principal, target.owner, "release data")
+            result = release(self.store, target, to, court=court, by_user=self.principal.name)
+            rec.entity_ids = [target.entity_id] if target.entity_id else []
+            rec.query["statements"] = result.statements
+        return result
+
+    def _target(self, owner: str | None, report: str | None, entity: str | None) -> Target:
+        code = owner or self.principal.agency
+        if code is None:
+            raise ConfigError("the local administrator names the owner agency (--owner)")
+        code = self.store.agencies().get(code).code
+        entity_id = resolve_entity_id(entity) if entity is not None else None
+        return Target(code, report, entity_id)
+
+    def request_release(
+        self,
+        *,
+        owner: str,
+        reason: str,
+        report: str | None = None,
+        entity: str | None = None,
+        court: bool = False,
+    ) -> ReleaseRequest:
+        query = {"owner": owner, "report": report, "entity": entity, "court": court}
+        with self._audited(Action.REQUEST_RELEASE, "release_request", query):
+            assert self.principal.agency is not None  # the local admin may not request
+            return request_release(
+                self.store,
+                self._target(owner, report, entity),
+                requester=self.principal.name,
+                requesting_agency=self.principal.agency,
+                reason=reason,
+                court=court,
+            )
+
+    def release_requests(self) -> list[ReleaseRequest]:
+        # Whoever may ask for releases may see the requests made by and to their agency.
+        local = self.principal.is_local_admin
+        with self._audited(Action.RELEASE if local else Action.REQUEST_RELEASE, "release_requests"):
+            return list_requests(self.store, self.principal.agency)
+
+    def answer_release_request(
+        self, request_id: str, *, grant: bool, note: str | None = None
+    ) -> tuple[ReleaseRequest, ReleaseRecord | None]:
+        query = {"request": request_id, "grant": grant}
+        with self._audited(Action.ANSWER_REQUEST, "release_answer", query):
+            request = get_request(self.store, request_id)
+            require_own(self.principal, request.owner, "answer release requests")
+            return answer_request(
+                self.store, request_id, grant=grant, by_user=self.principal.name, note=note
+            )
+
+    # -- retention -------------------------------------------------------------
+
+    def retention(self, *, erase: bool, today: date | None = None) -> RetentionResult:
+        day = today or utcnow().date()
+        with self._audited(Action.RETENTION, "erasure" if erase else "retention_review") as rec:
+            due = due_reports(self.store, day, self.principal.agency)
+            deleted = erase_reports(self.store, due) if erase else 0
+            rec.query.update(
+                today=day.isoformat(),
+                reports=[r.id for r in due],
+                statements_deleted=deleted,
+            )
+        return RetentionResult(due, erase, deleted)
 
 
 def parse_day(text: str | None, what: str) -> date | None:

@@ -34,8 +34,12 @@ class Settings:
     workers: int = 0
     """Processes normalising large files in parallel; 0 means one per available core."""
 
-    parallel_min_bytes: int = 8 * 1024 * 1024
-    """Files smaller than this are normalised in-process (workers take ~1 s to start)."""
+    parallel_min_bytes: int = 1024 * 1024
+    """Files smaller than this are normalised in-process: worker processes take ~1 s to start
+    (once per process), which only a file of some size repays."""
+
+    max_upload_bytes: int = 512 * 1024 * 1024
+    """Largest request body the HTTP API accepts (an uploaded report file)."""
 
     def __post_init__(self) -> None:
         if self.workers < 0 or self.parallel_min_bytes < 0:

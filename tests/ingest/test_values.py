@@ -3,6 +3,7 @@ from __future__ import annotations
 import phonenumbers
 import pytest
 from followthemoney import model
+from followthemoney.property import Property
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -10,7 +11,17 @@ from undertow.ingest.values import ValueCleaner, ValueProblem
 from undertow.model import AgencyRegistry, shipped_agencies
 
 REGISTRY = AgencyRegistry(shipped_agencies())
-PHONE = model.get("Person").get("phone")  # type: ignore[union-attr]
+
+
+def prop(schema: str, name: str) -> Property:
+    found = model.get(schema)
+    assert found is not None
+    result = found.get(name)
+    assert result is not None
+    return result
+
+
+PHONE = prop("Person", "phone")
 
 
 def cleaner(agency: str) -> ValueCleaner:
@@ -59,24 +70,24 @@ def test_national_numbers_of_every_partner_normalise_to_e164(agency: str, seed: 
 
 
 def test_iban_goes_through_the_identifier_format() -> None:
-    iban = model.get("BankAccount").get("iban")  # type: ignore[union-attr]
+    iban = prop("BankAccount", "iban")
     value, _ = cleaner("UK-NCA").clean(iban, "gb82 west 1234 5698 7654 32", None)
     assert value == "GB82WEST12345698765432"
 
 
 @pytest.mark.parametrize(("raw", "code"), [("Irak", "iq"), ("Royaume-Uni", "gb"), ("DE", "de")])
 def test_country_names_in_partner_languages(raw: str, code: str) -> None:
-    nationality = model.get("Person").get("nationality")  # type: ignore[union-attr]
+    nationality = prop("Person", "nationality")
     assert cleaner("FR-OLTIM").clean(nationality, raw, None)[0] == code
 
 
 def test_overlong_values_are_problems() -> None:
-    name = model.get("Person").get("name")  # type: ignore[union-attr]
+    name = prop("Person", "name")
     with pytest.raises(ValueProblem, match="exceeds the limit"):
         cleaner("UK-NCA").clean(name, "x" * 2000, None)
 
 
 def test_call_durations_in_clock_form() -> None:
-    duration = model.get("Call").get("duration")  # type: ignore[union-attr]
+    duration = prop("Call", "duration")
     assert cleaner("DE-BKA").clean(duration, "00:03:25", None)[0] == "205"
     assert cleaner("DE-BKA").clean(duration, "205", None)[0] == "205"

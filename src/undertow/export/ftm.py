@@ -18,10 +18,13 @@ from undertow.store.reads import iter_entities
 from undertow.store.scope import Scope
 
 
-def ftm_entities(store: Store, scope: Scope, agency: str | None = None) -> Iterator[dict[str, Any]]:
+def ftm_entities(
+    store: Store, scope: Scope, agency: str | None = None, *, for_court: bool = False
+) -> Iterator[dict[str, Any]]:
     from followthemoney import model
 
-    for entity_id, local_id, schema_name, props in iter_entities(store, scope, agency):
+    rows = iter_entities(store, scope, agency, for_court=for_court)
+    for entity_id, local_id, schema_name, props in rows:
         schema = model.get(schema_name)
         properties: dict[str, list[str]] = {}
         for prop, values in props.items():
@@ -44,11 +47,24 @@ def ftm_entities(store: Store, scope: Scope, agency: str | None = None) -> Itera
         }
 
 
-def write_ftm(store: Store, scope: Scope, out: IO[bytes], agency: str | None = None) -> int:
-    """Write entities as JSON lines to ``out``; returns how many were written."""
+def write_ftm(
+    store: Store,
+    scope: Scope,
+    out: IO[bytes],
+    agency: str | None = None,
+    *,
+    for_court: bool = False,
+    seen: list[str] | None = None,
+) -> int:
+    """Write entities as JSON lines to ``out``; returns how many were written.
+
+    ``seen`` collects the ids written, for the audit entry of the export.
+    """
     count = 0
-    for entity in ftm_entities(store, scope, agency):
+    for entity in ftm_entities(store, scope, agency, for_court=for_court):
         out.write(orjson.dumps(entity))
         out.write(b"\n")
+        if seen is not None:
+            seen.append(entity["id"] if agency is None else f"{agency}.{entity['id']}")
         count += 1
     return count

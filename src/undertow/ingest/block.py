@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from undertow.ingest.entities import EntityNormaliser, Problem
 from undertow.ingest.ftm_jsonl import ftm_record
-from undertow.ingest.mapping import Mapping, csv_record, load_mapping
+from undertow.ingest.mapping import Mapping, csv_record, load_mapping, row_bytes
 from undertow.ingest.records import Unit
 from undertow.model import Agency
 
@@ -40,6 +42,8 @@ class BlockSpec:
     max_value_bytes: int
     mapping: str | None = None
     header: tuple[str, ...] | None = None
+    job: str = ""
+    """Unique per ingest run: what a worker remembers of one run must not skip the next."""
 
 
 @dataclass
@@ -47,27 +51,42 @@ class BlockResult:
     statements: pa.Table | None
     records: int = 0
     records_stored: int = 0
+    statements_made: int = 0
     quarantined: list[tuple[int, bytes, list[Problem]]] = field(default_factory=list)
 
 
-_WORKERS: dict[BlockSpec, tuple[EntityNormaliser, Mapping | None]] = {}
+@dataclass
+class _Worker:
+    normaliser: EntityNormaliser
+    mapping: Mapping | None
+    seen: set[bytes] = field(default_factory=set)
+    """Entities of this report already normalised cleanly by this process. A CSV export
+    repeats the account holder on every row: normalising it once is enough (the store
+    deduplicates whatever two processes both send)."""
 
 
-def _worker(spec: BlockSpec) -> tuple[EntityNormaliser, Mapping | None]:
+_WORKERS: dict[BlockSpec, _Worker] = {}
+_SEEN_LIMIT = 1_000_000
+
+
+def _worker(spec: BlockSpec) -> _Worker:
     found = _WORKERS.get(spec)
     if found is None:
         if len(_WORKERS) > 8:
             _WORKERS.clear()
         normaliser = EntityNormaliser(spec.agency, spec.report, spec.max_value_bytes)
         mapping = load_mapping(spec.mapping) if spec.mapping else None
-        found = _WORKERS[spec] = (normaliser, mapping)
+        found = _WORKERS[spec] = _Worker(normaliser, mapping)
+    if len(found.seen) > _SEEN_LIMIT:
+        found.seen.clear()
     return found
 
 
 def process_block(spec: BlockSpec, units: list[Unit]) -> BlockResult:
     import pyarrow as pa
 
-    normaliser, mapping = _worker(spec)
+    worker = _worker(spec)
+    normaliser, mapping, seen = worker.normaliser, worker.mapping, worker.seen
     header = list(spec.header or ())
     rows: list[Any] = []
     result = BlockResult(None, records=len(units))
@@ -75,16 +94,34 @@ def process_block(spec: BlockSpec, units: list[Unit]) -> BlockResult:
         record = csv_record(unit, header, mapping) if mapping else ftm_record(unit)
         problems = [record.problem] if record.problem else []
         record_rows = []
+        fresh: list[bytes] = []
         for data, formats in record.entities:
+            signature = _signature(data, formats)
+            if signature is not None and signature in seen:
+                continue
             normalised = normaliser.normalise(data, formats)
             problems.extend(normalised.problems)
             record_rows.extend(normalised.rows)
+            if signature is not None:
+                fresh.append(signature)
         if problems:
-            result.quarantined.append((record.line, record.raw, problems))
+            raw = record.raw or (row_bytes(unit.cells) if unit.cells is not None else b"")
+            result.quarantined.append((record.line, raw, problems))
             continue
         result.records_stored += 1
         rows.extend(record_rows)
+        seen.update(fresh)  # only entities of records that were stored
+    result.statements_made = len(rows)
     if rows:
+        # Identical statements within the block (repeated values) are sent once.
+        rows = list({row[0]: row for row in rows}.values())
         columns = [pa.array(col, type=pa.string()) for col in zip(*rows, strict=True)]
         result.statements = pa.table(dict(zip(STATEMENT_FIELDS, columns, strict=True)))
     return result
+
+
+def _signature(data: Any, formats: Any) -> bytes | None:
+    try:
+        return orjson.dumps([data, formats], option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return None  # not serialisable as given: normalise it and let that report why

@@ -140,34 +140,49 @@ def _rows(reader: Any, text: io.TextIOWrapper) -> Iterator[Unit]:
                 yield Unit(line, b"", problem=Problem("malformed_csv", str(e)))
                 continue
             line, previous_end = previous_end + 1, reader.line_num
-            if any(cell.strip() for cell in row):
-                buffer = io.StringIO()
-                csv.writer(buffer, lineterminator="\n").writerow(row)
-                yield Unit(line, buffer.getvalue().encode("utf-8", "surrogateescape"), row)
+            if any(row):
+                # The raw bytes are rebuilt from the cells only if the row is quarantined.
+                yield Unit(line, b"", row)
 
 
 def csv_record(unit: Unit, header: list[str], mapping: Mapping) -> SourceRecord:
     """The entities the mapping makes of one row, or the row's problem."""
-    line, raw, row = unit.line, unit.raw, unit.cells
+    line, row = unit.line, unit.cells
     if unit.problem is not None or row is None:
-        return SourceRecord(line, raw, problem=unit.problem)
+        return SourceRecord(line, unit.raw, problem=unit.problem)
     if len(row) != len(header):
         return SourceRecord(
             line,
-            raw,
+            row_bytes(row),
             problem=Problem(
                 "malformed_csv", f"row has {len(row)} fields, the header has {len(header)}"
             ),
         )
-    for name, cell in zip(header, row, strict=True):
-        try:
-            cell.encode("utf-8")
-        except UnicodeEncodeError:
-            return SourceRecord(
-                line, raw, problem=Problem("invalid_utf8", "invalid UTF-8 in the cell", name)
-            )
-    record = {k: v.strip() for k, v in zip(header, row, strict=True) if v.strip()}
-    return SourceRecord(line, raw, entities=_entities(record, mapping))
+    try:
+        "".join(row).encode("utf-8")
+    except UnicodeEncodeError:
+        bad = next(name for name, cell in zip(header, row, strict=True) if not _utf8(cell))
+        return SourceRecord(
+            line, row_bytes(row), problem=Problem("invalid_utf8", "invalid UTF-8 in the cell", bad)
+        )
+    record = {k: v.strip() for k, v in zip(header, row, strict=True) if v and not v.isspace()}
+    # The raw bytes (for the quarantine) are rebuilt only if a value turns out bad.
+    return SourceRecord(line, b"", entities=_entities(record, mapping))
+
+
+def _utf8(cell: str) -> bool:
+    try:
+        cell.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def row_bytes(row: list[str]) -> bytes:
+    """A row as CSV bytes, with undecodable input bytes restored (surrogateescape)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(row)
+    return buffer.getvalue().encode("utf-8", "surrogateescape")
 
 
 def _entities(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum
@@ -116,6 +117,7 @@ def ingest_file(
         settings.max_value_bytes,
         job.mapping,
         tuple(header_row) if header_row is not None else None,
+        job=secrets.token_hex(8),
     )
     workers = settings.workers or default_workers()
     if job.path.stat().st_size < settings.parallel_min_bytes:
@@ -126,8 +128,8 @@ def ingest_file(
         for result in ordered_map(partial(process_block, spec), blocks, workers):
             counts.records_read += result.records
             counts.records_stored += result.records_stored
+            counts.statements_read += result.statements_made
             if result.statements is not None:
-                counts.statements_read += result.statements.num_rows
                 writer.add_table(result.statements)
             for line, raw, problems in result.quarantined:
                 _quarantine(writer, header, str(job.path), line, raw, problems, counts)

@@ -8,7 +8,9 @@ from datetime import date, datetime
 from typing import Any
 
 from undertow.errors import NotFoundError
+from undertow.model import namespaced_id
 from undertow.store.scope import Scope
+from undertow.store.search import HitNotice, hit_notices
 from undertow.store.store import Store
 
 
@@ -46,13 +48,15 @@ class SourcedValue:
 
 @dataclass
 class Entity:
-    """An entity as the merge of the statements a reader may see."""
+    """An entity as the merge of the statements a reader may see, with hit notices for
+    statements of it the reader may not see."""
 
     id: str
-    schema: str
+    schema: str | None
     agency: str
-    local_id: str
+    local_id: str | None
     values: list[SourcedValue] = field(default_factory=list)
+    notices: list[HitNotice] = field(default_factory=list)
 
     def properties(self) -> dict[str, list[str]]:
         props: dict[str, list[str]] = {}
@@ -69,6 +73,7 @@ class Entity:
             "entity_id": self.local_id,
             "properties": self.properties(),
             "statements": [v.to_dict() for v in self.values if v.prop != "id"],
+            "hit_notices": [n.to_dict() for n in self.notices],
         }
 
 
@@ -98,6 +103,11 @@ _VALUE_COLUMNS = (
 
 
 def get_entity(store: Store, scope: Scope, entity_id: str) -> Entity:
+    """The visible statements of an entity, and a hit notice if some are hidden.
+
+    Raises :class:`NotFoundError` when nothing is visible and nothing may be notified --
+    the same answer as for an id that does not exist, so "no hit" reveals nothing.
+    """
     where, params = scope.where()
     rows = store.fetchall(
         f"""
@@ -107,40 +117,52 @@ def get_entity(store: Store, scope: Scope, entity_id: str) -> Entity:
         """,
         [entity_id, *params],
     )
-    if not rows:
+    notices = hit_notices(store, scope, "s.entity_id = ?", [entity_id])
+    if not rows and not notices:
         raise NotFoundError(f"no entity {entity_id!r} (or none you may see)")
     entity = Entity(
         id=entity_id,
-        schema=merged_schema({r[0] for r in rows}),
+        schema=merged_schema({r[0] for r in rows}) if rows else None,
         agency=entity_id.split(".", 1)[0],
-        local_id=rows[0][1],
+        local_id=rows[0][1] if rows else None,
+        notices=notices,
     )
     entity.values = [SourcedValue(*r[2:]) for r in rows]
     return entity
 
 
-def resolve_entity_id(store: Store, ref: str, agency: str | None = None) -> str:
-    """Accept a namespaced id (``UK-NCA.p-1``) or, with ``agency``, the id as submitted."""
-    if agency is not None:
-        row = store.execute(
-            "SELECT entity_id FROM statements WHERE agency = ? AND local_id = ? LIMIT 1",
-            [agency, ref],
-        ).fetchone()
-        if row is None:
-            raise NotFoundError(f"{agency} has submitted no entity {ref!r}")
-        return str(row[0])
-    return ref
+def resolve_entity_id(ref: str, agency: str | None = None) -> str:
+    """Accept a namespaced id (``UK-NCA.p-1``) or, with ``agency``, the id as submitted.
+
+    Computed, not looked up: a lookup outside the reader's scope would tell whether a
+    hidden entity exists.
+    """
+    return namespaced_id(agency, ref.strip()) if agency is not None else ref.strip()
+
+
+# H1: not to be used in judicial proceedings without the provider's permission.
+NOT_FOR_COURT = "(s.handling = 'H1' AND NOT s.court)"
 
 
 def iter_entities(
-    store: Store, scope: Scope, agency: str | None = None, batch: int = 50_000
+    store: Store,
+    scope: Scope,
+    agency: str | None = None,
+    batch: int = 50_000,
+    *,
+    for_court: bool = False,
 ) -> Iterator[tuple[str, str, str, dict[str, list[tuple[str, str | None]]]]]:
-    """Stream ``(entity_id, local_id, schema, {prop: [(value, original)]})`` in id order."""
+    """Stream ``(entity_id, local_id, schema, {prop: [(value, original)]})`` in id order.
+
+    ``for_court`` leaves out H1 statements not released for judicial use.
+    """
     where, params = scope.where()
     clauses, args = [where], list(params)
     if agency is not None:
         clauses.append("s.agency = ?")
         args.append(agency)
+    if for_court:
+        clauses.append(f"NOT {NOT_FOR_COURT}")
     cursor = store.execute(
         f"""
         SELECT entity_id, local_id, schema, prop, value, original_value
@@ -266,7 +288,11 @@ class QuarantineEntry:
 
 
 def quarantine(
-    store: Store, scope: Scope, report: str | None = None, limit: int | None = None
+    store: Store,
+    scope: Scope,
+    report: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[QuarantineEntry]:
     """Quarantined records; an agency sees only its own (they were never released)."""
     clauses, args = ["TRUE"], []
@@ -283,4 +309,6 @@ def quarantine(
     )
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
+    if offset:
+        sql += f" OFFSET {int(offset)}"
     return [QuarantineEntry(*r) for r in store.fetchall(sql, args)]

@@ -86,6 +86,68 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
 ]
 
+MIGRATIONS.append(
+    (
+        2,
+        "users, audit log, releases and release requests, court release",
+        """
+        CREATE TABLE users (
+            name VARCHAR PRIMARY KEY,
+            agency VARCHAR NOT NULL,
+            role VARCHAR NOT NULL,
+            token_hash VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            created_by VARCHAR NOT NULL,
+            expires_at TIMESTAMP,
+            revoked_at TIMESTAMP
+        );
+        CREATE TABLE audit_log (
+            seq BIGINT PRIMARY KEY,
+            logged_at TIMESTAMP NOT NULL,
+            user_name VARCHAR NOT NULL,
+            agency VARCHAR,
+            role VARCHAR NOT NULL,
+            action VARCHAR NOT NULL,
+            query VARCHAR NOT NULL,
+            entity_ids VARCHAR[] NOT NULL,
+            purpose VARCHAR,
+            outcome VARCHAR NOT NULL,
+            prev_hash VARCHAR NOT NULL,
+            hash VARCHAR NOT NULL
+        );
+        CREATE TABLE releases (
+            id VARCHAR PRIMARY KEY,
+            released_at TIMESTAMP NOT NULL,
+            by_user VARCHAR NOT NULL,
+            owner VARCHAR NOT NULL,
+            report VARCHAR,
+            entity_id VARCHAR,
+            agencies VARCHAR[] NOT NULL,
+            court BOOLEAN NOT NULL,
+            request_id VARCHAR,
+            statements BIGINT NOT NULL
+        );
+        CREATE TABLE release_requests (
+            id VARCHAR PRIMARY KEY,
+            requested_at TIMESTAMP NOT NULL,
+            requester VARCHAR NOT NULL,
+            requesting_agency VARCHAR NOT NULL,
+            owner VARCHAR NOT NULL,
+            report VARCHAR,
+            entity_id VARCHAR,
+            court BOOLEAN NOT NULL,
+            reason VARCHAR NOT NULL,
+            status VARCHAR NOT NULL,
+            answered_at TIMESTAMP,
+            answered_by VARCHAR,
+            answer VARCHAR
+        );
+        ALTER TABLE statements ADD COLUMN court BOOLEAN DEFAULT FALSE;
+        ALTER TABLE reports ADD COLUMN deleted_at TIMESTAMP;
+        """,
+    )
+)
+
 LATEST = MIGRATIONS[-1][0]
 
 # The column order of ``statements``; the writer builds its batches in this order.

@@ -34,3 +34,17 @@ class Scope:
             f"OR list_contains({alias}.release, ?))",
             [self.agency, self.agency],
         )
+
+    def hidden_where(self, alias: str = "s") -> tuple[str, list[str]]:
+        """Statements this reader may not see but may be told exist (a hit notice):
+        everything outside the scope except what the owner marked H3 "no hit"."""
+        visible, params = self.where(alias)
+        return f"NOT {visible} AND NOT {no_hit(alias)}", params
+
+
+def no_hit(alias: str = "s") -> str:
+    """H3 whose stated restriction says "no hit": not even the existence may be disclosed."""
+    return (
+        f"({alias}.handling = 'H3' AND regexp_matches(lower(coalesce({alias}.handling_note, '')),"
+        f" 'no[ -]?hit'))"
+    )

@@ -1,0 +1,114 @@
+"""The agencies' files: FtM JSON lines and CSV exports, opened on first write.
+
+Everything is appended as it is generated, so no file's content is ever held in
+memory. Lines are serialised with sorted-free, insertion-ordered dicts and no
+randomness of their own: the same seed writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from collections import Counter
+from pathlib import Path
+from typing import IO, Any
+
+from undertow.synth.reports import Report
+
+log = logging.getLogger(__name__)
+
+# The columns each shipped mapping reads (see src/undertow/ingest/mappings/*.yml).
+COLUMNS = {
+    "bank_statement": (
+        "transaction_id",
+        "booking_date",
+        "account_iban",
+        "account_holder",
+        "bank_name",
+        "direction",
+        "amount",
+        "currency",
+        "counterparty_name",
+        "counterparty_iban",
+        "reference",
+    ),
+    "money_transfer": (
+        "transfer_id",
+        "send_date",
+        "payout_date",
+        "sender_name",
+        "sender_phone",
+        "sender_country",
+        "sender_id_number",
+        "receiver_name",
+        "receiver_phone",
+        "receiver_country",
+        "amount",
+        "currency",
+        "send_agent",
+        "send_agent_country",
+        "payout_agent",
+        "payout_agent_country",
+        "status",
+    ),
+    "call_records": (
+        "record_id",
+        "start_time",
+        "caller_number",
+        "called_number",
+        "duration_seconds",
+        "event_type",
+    ),
+}
+Props = dict[str, list[str]]
+
+
+class Writer:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._handles: dict[str, IO[str]] = {}
+        self._csv: dict[str, Any] = {}
+        self.used: dict[str, Report] = {}
+        self.schemas: Counter[str] = Counter()
+        self.rows: Counter[str] = Counter()
+
+    def _open(self, report: Report) -> IO[str]:
+        handle = self._handles.get(report.file)
+        if handle is None:
+            path = self.root / report.file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = path.open("w", encoding="utf-8", newline="", buffering=1 << 18)
+            self._handles[report.file] = handle
+            self.used[report.file] = report
+            if report.mapping:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(COLUMNS[report.mapping])
+                self._csv[report.file] = writer
+        return handle
+
+    def entity(self, report: Report, entity_id: str, schema: str, props: Props) -> None:
+        handle = self._open(report)
+        clean = {k: v for k, v in props.items() if v}
+        handle.write(
+            json.dumps(
+                {"id": entity_id, "schema": schema, "properties": clean},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+        )
+        handle.write("\n")
+        self.schemas[schema] += 1
+
+    def row(self, report: Report, values: tuple[str, ...] | list[str]) -> None:
+        self._open(report)
+        self._csv[report.file].writerow(values)
+        assert report.mapping is not None
+        self.rows[report.mapping] += 1
+
+    def close(self) -> list[Report]:
+        for handle in self._handles.values():
+            handle.close()
+        self._handles.clear()
+        log.debug("wrote %d files", len(self.used))
+        return [self.used[f] for f in sorted(self.used)]

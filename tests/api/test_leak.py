@@ -1,0 +1,203 @@
+"""No value restricted to UK-NCA reaches any other agency's user -- through any endpoint
+listed in the OpenAPI spec, with any role, in any body, header or error; nor through
+any read command of the CLI. The walk is driven by the spec: an endpoint added later is
+exercised automatically, and a parameter this test has no values for fails it."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.api.conftest import AGENCIES, CANARIES, OWNER, ROLES, World, bearer
+
+OTHERS = [a for a in AGENCIES if a != OWNER]
+
+PATH_VALUES: dict[str, list[str]] = {
+    "entity_id": ["UK-NCA.p-canary", "UK-NCA.p-nohit", "UK-NCA.pay-canary", "UK-NCA.acc-canary"],
+    "name": ["analyst.uk-nca"],
+    "request_id": ["does-not-exist"],
+}
+QUERY_VALUES: dict[str, list[Any]] = {
+    "q": [
+        "zyxcanary",
+        "wvutsrq zyxcanary",
+        "07400 900123",
+        "gb29 nwbk 6016 1331 9268 19",
+        "qnohitcanary",
+        "07400 900456",
+        "karwan",
+    ],
+    "agency": [None, "UK-NCA"],
+    "report": [None, "R-CANARY", "R-NOHIT"],
+    "entity": [None, "UK-NCA.p-canary"],
+    "user": [None, "analyst.uk-nca"],
+    "for_court": [False, True],
+    "limit": [None],
+    "offset": [None],
+}
+BODIES: dict[str, list[dict[str, Any]]] = {
+    "ReleaseBody": [
+        {"to": ["DE-BKA", "FR-OLTIM"], "report": "R-CANARY", "owner": "UK-NCA"},
+        {"to": ["DE-BKA"], "entity": "UK-NCA.p-canary", "owner": "UK-NCA", "court": True},
+        {"to": ["UK-NCA"], "report": "B-1"},
+    ],
+    "ReleaseRequestBody": [
+        {"owner": "UK-NCA", "reason": "op test", "entity": "UK-NCA.p-canary"},
+        {"owner": "UK-NCA", "reason": "op test", "report": "R-NOHIT"},
+    ],
+    "AnswerBody": [{"grant": True}],
+    "RetentionBody": [{"erase": False, "today": "2100-01-01"}],
+    "UserBody": [{"name": "newbie", "agency": "UK-NCA", "role": "analyst"}],
+}
+
+
+def _requests(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    out: list[tuple[str, str, dict[str, Any]]] = []
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            params = op.get("parameters", [])
+            path_names = [p["name"] for p in params if p["in"] == "path"]
+            query_names = [p["name"] for p in params if p["in"] == "query"]
+            for name in path_names + query_names:
+                table = PATH_VALUES if name in path_names else QUERY_VALUES
+                assert name in table, f"{method.upper()} {path}: no test values for {name!r}"
+            path_choices = [PATH_VALUES[n] for n in path_names]
+            for path_values in itertools.product(*path_choices):
+                url = path
+                for name, value in zip(path_names, path_values, strict=True):
+                    url = url.replace("{" + name + "}", value)
+                for query in _query_variants(query_names):
+                    for body in _bodies(spec, op):
+                        out.append((method, url, {"params": query, **body}))
+    return out
+
+
+def _query_variants(names: list[str]) -> list[dict[str, Any]]:
+    if not names:
+        return [{}]
+    longest = max(len(QUERY_VALUES[n]) for n in names)
+    variants = []
+    for i in range(longest):
+        variant = {}
+        for n in names:
+            values = QUERY_VALUES[n]
+            value = values[i % len(values)]
+            if value is not None:
+                variant[n] = value
+        variants.append(variant)
+    return variants
+
+
+def _bodies(spec: dict[str, Any], op: dict[str, Any]) -> list[dict[str, Any]]:
+    content = op.get("requestBody", {}).get("content", {})
+    if not content:
+        return [{}]
+    if "multipart/form-data" in content:
+        return [
+            {
+                "files": {"file": ("upload.json", b'{"id": "x", "schema": "Person"}\n')},
+                "data": {"agency": agency, "report": "UP-1", "grading": "B2"},
+            }
+            for agency in ("UK-NCA", "DE-BKA")
+        ]
+    ref = content["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert ref in BODIES, f"no test bodies for request schema {ref}"
+    return [{"json": b} for b in BODIES[ref]]
+
+
+def _assert_clean(where: str, text: str) -> None:
+    for canary in CANARIES:
+        assert canary not in text, f"{where}: restricted value {canary!r} leaked"
+
+
+@pytest.mark.slow
+def test_no_endpoint_leaks_to_other_agencies(client: Any, world: World) -> None:
+    spec = client.get("/openapi.json").json()
+    requests = _requests(spec)
+    assert len(requests) > 30
+    exercised = set()
+    allowed = 0
+    for agency, role in itertools.product(OTHERS, ROLES):
+        headers = bearer(world.token(agency, role))
+        for method, url, kwargs in requests:
+            response = client.request(method, url, headers=headers, **kwargs)
+            exercised.add((method, url.split("?")[0]))
+            where = f"{agency} {role}: {method.upper()} {url} {kwargs.get('params')}"
+            assert response.status_code < 500, f"{where}: {response.text}"
+            allowed += response.status_code < 300
+            _assert_clean(where, response.text)
+            _assert_clean(where, str(dict(response.headers)))
+    assert len({path for _, path in exercised}) >= len(spec["paths"])
+    assert allowed > len(requests)  # most roles were let in somewhere: the walk saw data
+
+
+def test_hidden_matches_are_hit_notices_not_values(client: Any, world: World) -> None:
+    headers = bearer(world.token("DE-BKA", "analyst"))
+    found = client.get("/search", params={"q": "zyxcanary"}, headers=headers).json()
+    assert found["items"] == []
+    assert [n["agency"] for n in found["hit_notices"]] == ["UK-NCA"]
+    assert found["hit_notices"][0]["message"] == (
+        "UK-NCA holds 1 record, handling H2 — ask the owner"
+    )
+    entity = client.get("/entities/UK-NCA.p-canary", headers=headers).json()
+    assert entity["statements"] == []
+    assert entity["hit_notices"][0]["agency"] == "UK-NCA"
+
+
+def test_no_hit_means_not_even_a_notice(client: Any, world: World) -> None:
+    headers = bearer(world.token("DE-BKA", "analyst"))
+    found = client.get("/search", params={"q": "qnohitcanary"}, headers=headers).json()
+    assert found["items"] == []
+    assert found["hit_notices"] == []
+    hidden = client.get("/entities/UK-NCA.p-nohit", headers=headers)
+    absent = client.get("/entities/UK-NCA.p-never-was", headers=headers)
+    assert hidden.status_code == absent.status_code == 404
+    # The two answers differ only in the id the caller gave.
+    assert hidden.json()["error"]["message"].replace("p-nohit", "X") == absent.json()["error"][
+        "message"
+    ].replace("p-never-was", "X")
+
+
+def test_the_owner_sees_its_values(client: Any, world: World) -> None:
+    headers = bearer(world.token(OWNER, "analyst"))
+    entity = client.get("/entities/UK-NCA.p-canary", headers=headers).json()
+    assert "Zyxcanary Wvutsrq" in entity["properties"]["name"]
+    found = client.get("/search", params={"q": "qnohitcanary"}, headers=headers).json()
+    assert [h["entity_id"] for h in found["items"]] == ["UK-NCA.p-nohit"]
+
+
+READ_COMMANDS = [
+    ["search", "zyxcanary", "--json"],
+    ["search", "07400 900123"],
+    ["search", "qnohitcanary", "--json"],
+    ["entities", "show", "UK-NCA.p-canary", "--json"],
+    ["entities", "show", "p-canary", "--agency", "UK-NCA"],
+    ["entities", "show", "UK-NCA.p-nohit"],
+    ["export", "--format", "ftm"],
+    ["export", "--format", "ftm", "--agency", "UK-NCA"],
+    ["status", "--json"],
+    ["quarantine", "list", "--json"],
+    ["audit", "log", "--json"],
+    ["audit", "log", "--user", "analyst.uk-nca"],
+    ["users", "list", "--json"],
+    ["release", "requests", "--json"],
+    ["retention", "run", "--today", "2100-01-01", "--json"],
+    ["agencies", "list"],
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", READ_COMMANDS, ids=lambda c: " ".join(c[:2]))
+def test_no_read_command_leaks_to_other_agencies(world: World, command: list[str]) -> None:
+    from undertow.cli import app
+
+    runner = CliRunner(env={"COLUMNS": "240"})
+    for agency, role in itertools.product(OTHERS, ROLES):
+        args = ["--db", str(world.db), "--as", world.user(agency, role), "--purpose", "op test"]
+        result = runner.invoke(app, [*args, *command])
+        where = f"{agency} {role}: undertow {' '.join(command)}"
+        assert result.exception is None or isinstance(result.exception, SystemExit), where
+        _assert_clean(where, result.stdout + result.stderr)
