@@ -227,15 +227,17 @@ class Service:
         ) as rec:
             self._need_purpose("a search")
             limit = max(1, min(int(limit), 200))
-            result = search(self.store, self.scope, q, self._region(), limit, max(0, int(offset)))
+            result = search(self.store, self.scope, q, self._regions(), limit, max(0, int(offset)))
             rec.entity_ids = [h.entity_id for h in result.hits]
             rec.query["hit_notices"] = [n.agency for n in result.notices]
         return result
 
-    def _region(self) -> str | None:
-        if self.principal.agency is None:
-            return None
-        return self.store.agencies().get(self.principal.agency).phone_region
+    def _regions(self) -> list[str]:
+        """Phone regions to read national numbers in: the searcher's, then the partners'."""
+        registry = self.store.agencies()
+        own = registry.get(self.principal.agency).phone_region if self.principal.agency else None
+        others = sorted({a.phone_region for a in registry if a.phone_region} - {own})
+        return ([own] if own else []) + others
 
     def export_ftm(self, out: IO[bytes], agency: str | None = None, for_court: bool = False) -> int:
         from undertow.export import write_ftm

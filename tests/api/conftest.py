@@ -3,22 +3,16 @@ canary values that only UK-NCA may see."""
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.conftest import person, write_jsonl
 from undertow.service import Service, Submission
 from undertow.store import Store
-
-with warnings.catch_warnings():
-    # starlette's TestClient warns that it will move to httpx2; it is still the documented
-    # way to drive the ASGI app in-process.
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
 
 AGENCIES = ("UK-NCA", "DE-BKA", "FR-OLTIM")
 ROLES = ("analyst", "supervisor", "auditor", "admin")

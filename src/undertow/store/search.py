@@ -79,23 +79,21 @@ class SearchResult:
         }
 
 
-def match_condition(query: str, region: str | None) -> tuple[str, str, list[Any]]:
-    """``(kind, SQL condition on alias s, parameters)`` for a search query."""
+def match_condition(query: str, regions: list[str]) -> tuple[str, str, list[Any]]:
+    """``(kind, SQL condition on alias s, parameters)`` for a search query.
+
+    A national phone number is read in each of ``regions`` (the searcher's first) where
+    it is a valid number: an analyst may paste a partner's number as the partner wrote it.
+    """
     text = query.strip()
     if not text:
         raise ConfigError("empty search query")
     if len(text) > MAX_QUERY:
         raise ConfigError(f"search query longer than {MAX_QUERY} characters")
     if _PHONEISH.match(text):
-        import phonenumbers
-
-        try:
-            number = phonenumbers.parse(text, region)
-            if phonenumbers.is_possible_number(number):
-                e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-                return "phone", "s.prop_type = 'phone' AND s.value = ?", [e164]
-        except phonenumbers.NumberParseException:
-            pass
+        numbers = _phone_readings(text, regions)
+        if numbers:
+            return "phone", "s.prop_type = 'phone' AND list_contains(?, s.value)", [numbers]
     if _CODEISH.match(text):
         code = re.sub(r"[\s./-]", "", text).upper()
         return (
@@ -109,6 +107,22 @@ def match_condition(query: str, region: str | None) -> tuple[str, str, list[Any]
     return "name", f"s.prop_type = 'name' AND {condition}", [f"%{w}%" for w in words]
 
 
+def _phone_readings(text: str, regions: list[str]) -> list[str]:
+    import phonenumbers
+
+    found: list[str] = []
+    for region in regions or [None]:  # type: ignore[list-item]
+        try:
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            if e164 not in found:
+                found.append(e164)
+    return found
+
+
 def _fold(text: str) -> str:
     import unicodedata
 
@@ -120,11 +134,11 @@ def search(
     store: Store,
     scope: Scope,
     query: str,
-    region: str | None = None,
+    regions: list[str] | None = None,
     limit: int = 20,
     offset: int = 0,
 ) -> SearchResult:
-    kind, match, params = match_condition(query, region)
+    kind, match, params = match_condition(query, regions or [])
     visible, vparams = scope.where()
     total = int(
         store.scalar(
