@@ -126,3 +126,34 @@ def test_internal_errors_reveal_nothing(world: World, monkeypatch: pytest.Monkey
     message = response.json()["error"]["message"]
     assert message.startswith("internal error (reference ")
     assert "secret" not in response.text
+
+
+def test_concurrent_requests_make_one_unbroken_chain(world: World) -> None:
+    import threading
+
+    from undertow.api import create_app
+
+    with TestClient(create_app(world.db)) as c:
+        admin = bearer(world.token("UK-NCA", "admin"))
+        before = c.get("/audit/verify", headers=admin).json()["checked"]
+        failures: list[int] = []
+
+        def hammer(k: int) -> None:
+            agency = ("UK-NCA", "DE-BKA", "FR-OLTIM")[k % 3]
+            headers = bearer(world.token(agency, "analyst"))
+            for i in range(10):
+                url = "/status" if i % 2 else "/search?q=karwan"
+                response = c.get(url, headers=headers)
+                if response.status_code != 200:
+                    failures.append(response.status_code)
+
+        threads = [threading.Thread(target=hammer, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert failures == []
+        verified = c.get("/audit/verify", headers=admin).json()
+    assert verified["ok"], verified["problems"]
+    # 80 requests, and the first verify call's own entry.
+    assert verified["checked"] == before + 81
