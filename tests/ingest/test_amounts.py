@@ -39,7 +39,21 @@ def test_amounts_as_agencies_write_them(
 
 
 @pytest.mark.parametrize(
-    "text", ["", "abc", "12.345.6", "1,2,3", "4..5", "€ £ 5", "1.5e3", "12.", "NaN"]
+    "text",
+    [
+        "",
+        "abc",
+        "12.345.6",
+        "1,2,3",
+        "4..5",
+        "€ £ 5",
+        "1.5e3",
+        "12.",
+        "NaN",
+        "1.2.3,00",
+        "12.50.000,00",
+        "1234.567,00",
+    ],
 )
 def test_what_is_not_an_amount(text: str) -> None:
     with pytest.raises(AmountError):

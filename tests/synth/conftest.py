@@ -22,22 +22,30 @@ class Scenario:
     manifest: list[dict[str, Any]]
     truth: dict[str, Any]
     entities: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    """(agency, local id) -> FtM entity, for every JSON line."""
+    """(agency, local id) -> FtM entity, for every usable JSON line."""
+    unusable: set[tuple[str, int]] = field(default_factory=set)
+    """(file, line) of every record the truth says ingest will quarantine."""
 
     def jsonl(self) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        """Every usable JSON line (the unusable ones are checked in ``test_unusable``)."""
         for entry in self.manifest:
             if entry.get("mapping"):
                 continue
             with (self.root / entry["file"]).open(encoding="utf-8") as fh:
-                for line in fh:
-                    yield entry, json.loads(line)
+                for n, line in enumerate(fh, start=1):
+                    if (entry["file"], n) not in self.unusable:
+                        yield entry, json.loads(line)
 
     def csv_rows(self, mapping: str) -> list[dict[str, str]]:
+        """Every usable row of the mapping's exports."""
         rows: list[dict[str, str]] = []
         for entry in self.manifest:
             if entry.get("mapping") == mapping:
                 with (self.root / entry["file"]).open(encoding="utf-8", newline="") as fh:
-                    rows += list(csv.DictReader(fh))
+                    reader = csv.DictReader(fh)
+                    for row in reader:
+                        if (entry["file"], reader.line_num) not in self.unusable:
+                            rows.append(row)
         return rows
 
 
@@ -48,6 +56,7 @@ def load(summary: SynthSummary) -> Scenario:
         manifest=json.loads(summary.manifest.read_text("utf-8")),
         truth=json.loads(summary.truth.read_text("utf-8")),
     )
+    scenario.unusable = {(u["file"], u["line"]) for u in scenario.truth["unusable"]}
     for entry, entity in scenario.jsonl():
         scenario.entities[(entry["agency"], entity["id"])] = entity
     return scenario

@@ -90,10 +90,12 @@ def test_every_record_names_a_true_entity_and_exists(
         assert r["true_id"] in known, r
         schemas[r["schema"]] += 1
         if r.get("via"):
-            assert (r["schema"], r["entity_id"]) in csv_ids[r["agency"]], r
+            usable = (r["schema"], r["entity_id"]) in csv_ids[r["agency"]]
         else:
-            entity = small.entities[(r["agency"], r["entity_id"])]
-            assert entity["schema"] == r["schema"]
+            entity = small.entities.get((r["agency"], r["entity_id"]))
+            usable = entity is not None and entity["schema"] == r["schema"]
+        # An unusable record is in no usable line; every other record is.
+        assert usable is not r.get("unusable", False), r
     for schema in ("Person", "Company", "LegalEntity", "BankAccount", "Vessel", "Vehicle"):
         assert schemas[schema] > 0, schema
     recorded = {(r["agency"], r["entity_id"]) for r in truth["records"]}
@@ -118,18 +120,27 @@ def test_typology_evidence_exists(
     found: Counter[str] = Counter()
     payment_ids = {a: {i for s, i in ids if s == "Payment"} for a, ids in csv_ids.items()}
     account_ids = {a: {i for s, i in ids if s == "BankAccount"} for a, ids in csv_ids.items()}
+    # Evidence the agency had but sent unusable: broken lines, records only in broken rows.
+    lost = {(u["agency"], i) for u in small.truth["unusable"] for i in u.get("entity_ids", [])} | {
+        (u["agency"], u["entity_id"]) for u in small.truth["unusable"] if u["entity_id"]
+    }
+    lost |= {(r["agency"], r["entity_id"]) for r in small.truth["records"] if r.get("unusable")}
     for t in small.truth["typologies"]:
         found[t["typology"]] += 1
         assert t["payments"]
         for ref in t["payments"]:
             entity = small.entities.get((ref["agency"], ref["entity_id"]))
-            assert (entity is not None and entity["schema"] == "Payment") or (
-                ref["entity_id"] in payment_ids.get(ref["agency"], set())
+            assert (
+                (entity is not None and entity["schema"] == "Payment")
+                or ref["entity_id"] in payment_ids.get(ref["agency"], set())
+                or (ref["agency"], ref["entity_id"]) in lost
             ), ref
         for ref in t["accounts"]:
             entity = small.entities.get((ref["agency"], ref["entity_id"]))
-            assert (entity is not None and entity["schema"] == "BankAccount") or (
-                ref["entity_id"] in account_ids.get(ref["agency"], set())
+            assert (
+                (entity is not None and entity["schema"] == "BankAccount")
+                or ref["entity_id"] in account_ids.get(ref["agency"], set())
+                or (ref["agency"], ref["entity_id"]) in lost
             ), ref
         assert all(a in small.truth["accounts"] for a in t["true_accounts"])
     assert set(found) >= TYPOLOGIES, found

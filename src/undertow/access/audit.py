@@ -151,9 +151,7 @@ class AuditLog:
             if not in_transaction:
                 self.store.execute("BEGIN TRANSACTION")
             try:
-                head = self.store.execute(
-                    "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
-                ).fetchone()
+                head = self.store.one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
                 seq, prev = (int(head[0]) + 1, str(head[1])) if head else (1, GENESIS)
                 at = utcnow()
                 digest = entry_hash(
@@ -215,9 +213,7 @@ class AuditLog:
         """Write the chain head to the anchor file (append-only, outside the database)."""
         if self.anchor_path is None:
             return None
-        head = self.store.execute(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
-        ).fetchone()
+        head = self.store.one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
         if head is None:
             return None
         seq, digest = int(head[0]), str(head[1])

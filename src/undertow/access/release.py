@@ -190,9 +190,7 @@ def request_release(
 
 
 def get_request(store: Store, rid: str) -> ReleaseRequest:
-    row = store.execute(
-        f"SELECT {_REQUEST_COLUMNS} FROM release_requests WHERE id = ?", [rid]
-    ).fetchone()
+    row = store.one(f"SELECT {_REQUEST_COLUMNS} FROM release_requests WHERE id = ?", [rid])
     if row is None:
         raise NotFoundError(f"no release request {rid!r}")
     return ReleaseRequest(*row)

@@ -90,9 +90,7 @@ def add_user(
 
 
 def get_user(store: Store, name: str) -> User:
-    row = store.execute(
-        f"SELECT {_COLUMNS} FROM users WHERE name = ?", [name.strip().lower()]
-    ).fetchone()
+    row = store.one(f"SELECT {_COLUMNS} FROM users WHERE name = ?", [name.strip().lower()])
     if row is None:
         raise NotFoundError(f"no user {name!r}")
     return _user(row)
@@ -115,9 +113,7 @@ def authenticate(store: Store, token: str) -> Principal:
     """The principal a bearer token belongs to, if it is valid now."""
     if not token.startswith(TOKEN_PREFIX):
         raise AuthenticationError("invalid token")
-    row = store.execute(
-        f"SELECT {_COLUMNS} FROM users WHERE token_hash = ?", [hash_token(token)]
-    ).fetchone()
+    row = store.one(f"SELECT {_COLUMNS} FROM users WHERE token_hash = ?", [hash_token(token)])
     if row is None:
         raise AuthenticationError("invalid token")
     user = _user(row)

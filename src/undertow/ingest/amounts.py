@@ -102,7 +102,12 @@ def _parse_number(number: str, decimal: str, original: str) -> Decimal:
         thousands = "," if dec == "." else "."
         if number.count(dec) > 1:
             raise AmountError(f"more than one decimal separator in {original!r}")
-        return _decimal(number.replace(thousands, "").replace(dec, "."), original)
+        whole, fraction = number.split(dec)
+        groups = whole.split(thousands)
+        # 1.234.567,89 groups thousands; 1.2.3,00 or 12.50.000,00 is a keying error.
+        if not 1 <= len(groups[0]) <= 3 or not all(len(g) == 3 for g in groups[1:]):
+            raise AmountError(f"inconsistent digit grouping in {original!r}")
+        return _decimal("".join(groups) + "." + fraction, original)
     sep = "." if dots else "," if commas else None
     if sep is None:
         return _decimal(number, original)

@@ -243,11 +243,11 @@ def status(store: Store, scope: Scope) -> Status:
                 "quarantined": quarantined.get(agency.code, 0),
             }
         )
-    totals = store.execute(
+    totals = store.one(
         f"SELECT count(DISTINCT report_id), count(DISTINCT entity_id), count(*) "
         f"FROM statements s WHERE {where}",
         params,
-    ).fetchone()
+    ) or (0, 0, 0)
     return Status(
         agencies=agencies,
         reports=int(totals[0]),

@@ -56,9 +56,7 @@ def erase_reports(store: Store, reports: list[DueReport]) -> int:
     ids = [r.id for r in reports]
     store.execute("BEGIN TRANSACTION")
     try:
-        deleted = store.execute(
-            "DELETE FROM statements WHERE list_contains(?, report_id)", [ids]
-        ).fetchone()
+        deleted = store.one("DELETE FROM statements WHERE list_contains(?, report_id)", [ids])
         store.execute("DELETE FROM quarantine WHERE list_contains(?, report_id)", [ids])
         store.execute(
             "UPDATE reports SET deleted_at = ? WHERE list_contains(?, id)", [utcnow(), ids]

@@ -83,12 +83,32 @@ class Store:
             first = " ".join(sql.split())[:120]
             raise StoreError(f"store query failed ({first}...): {e}") from e
 
-    def fetchall(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        """A query's result as an Arrow table (no row-by-row copy through Python)."""
+        import duckdb
+
+        try:
+            return self.con.sql(sql, params=params).to_arrow_table()
+        except duckdb.Error as e:
+            first = " ".join(sql.split())[:120]
+            raise StoreError(f"store query failed ({first}...): {e}") from e
+
+    def fetchall(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = self.execute(sql, params).fetchall()
         return rows
 
+    def one(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
+    ) -> tuple[Any, ...] | None:
+        """The first row, or ``None``. Reads the whole result: DuckDB refuses further
+        work on a connection while a result is only partly fetched."""
+        rows = self.fetchall(sql, params)
+        return rows[0] if rows else None
+
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        row = self.execute(sql, params).fetchone()
+        row = self.one(sql, params)
         return None if row is None else row[0]
 
     # -- schema ----------------------------------------------------------------

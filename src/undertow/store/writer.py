@@ -205,7 +205,7 @@ class ReportWriter:
             )
             # DISTINCT ON: a value repeated within the file (a CSV holder on every row) is
             # stored once; the anti-join makes re-ingesting a report store nothing new.
-            inserted = self.store.execute(
+            inserted = self.store.one(
                 f"""
                 INSERT INTO statements ({", ".join(STATEMENT_COLUMNS)})
                 SELECT DISTINCT ON (s.id) s.*, $agency, $report, $report_id, $handling,
@@ -227,7 +227,7 @@ class ReportWriter:
                     "reported_at": h.reported_at,
                     "review_by": h.review_by,
                 },
-            ).fetchone()
+            )
             counts.statements_new = int(inserted[0]) if inserted else 0
         else:
             counts.statements_new = counts.entities = counts.records_stored = 0

@@ -9,6 +9,10 @@
 FollowTheMoney's mapper ids an entity by the SHA-1 of the mapping's name (ingest passes
 it as ``key_prefix``), the key literal and the sorted key values, so the truth can name
 the entity a CSV row will become before anything is ingested.
+
+A row written unusable (see ``defects.py``) stores none of its entities. An entity first
+met in such a row is recorded only once a usable row also carries it, or else, at the end
+of its scope, recorded as unusable.
 """
 
 from __future__ import annotations
@@ -64,22 +68,47 @@ class Exports:
         self.cdr = plan.export("DE-BKA", "call_records")
         self._kept: set[str] = set()
         self._scoped: set[str] = set()
+        # Entities met only in unusable rows so far: id -> (agency, schema, true id, via, keep).
+        self._broken: dict[str, tuple[str, str, str, str, bool]] = {}
         self._hub_keys: dict[str, str] = {}
         self._spelling: dict[str, tuple[str, str, str]] = {}
         self._bookings = 0
         self._calls = 0
 
     def end_scope(self) -> None:
+        self._flush(everything=False)
         self._scoped.clear()
         self._spelling.clear()
 
+    def finish(self) -> None:
+        """Record as unusable what was only ever met in unusable rows."""
+        self._flush(everything=True)
+
+    def _flush(self, everything: bool) -> None:
+        for eid, (agency, schema, true_id, via, keep) in list(self._broken.items()):
+            if everything or not keep:
+                del self._broken[eid]
+                self.scribe.truth.record(agency, eid, schema, true_id, via, unusable=True)
+
     def _record(
-        self, agency: str, eid: str, schema: str, true_id: str, via: str, keep: bool
+        self,
+        agency: str,
+        eid: str,
+        schema: str,
+        true_id: str,
+        via: str,
+        keep: bool,
+        usable: bool = True,
     ) -> None:
         seen = self._kept if keep else self._scoped
-        if eid not in seen:
-            seen.add(eid)
-            self.scribe.truth.record(agency, eid, schema, true_id, via)
+        if eid in seen:
+            return
+        if not usable:
+            self._broken.setdefault(eid, (agency, schema, true_id, via, keep))
+            return
+        self._broken.pop(eid, None)
+        seen.add(eid)
+        self.scribe.truth.record(agency, eid, schema, true_id, via)
 
     # -- bank statements -----------------------------------------------------------
 
@@ -110,7 +139,9 @@ class Exports:
                 other_name = other.name.given.title()
         else:  # the name the payer's bank transmits with the payment
             other_name = _bank_name_of(other, zlib.crc32(other_acc.iban.encode()))
-        self.scribe.writer.row(
+        ds, agency = "bank_statement", "UK-NCA"
+        payment = mapping_id(ds, None, tx, acc.iban)
+        usable = self.scribe.writer.row(
             self.bank,
             (
                 tx,
@@ -125,40 +156,29 @@ class Exports:
                 other_acc.iban,
                 reference,
             ),
-        )
-        ds, agency = "bank_statement", "UK-NCA"
-        keep_holder = isinstance(holder, Org)
-        self._record(
-            agency,
-            mapping_id(ds, None, acc.iban, holder_name),
-            "LegalEntity",
-            holder.true_id,
-            ds,
-            keep_holder,
-        )
-        self._record(
-            agency, mapping_id(ds, None, acc.iban), "BankAccount", acc.true_id, ds, keep_holder
-        )
-        keep_other = isinstance(other, Org)
-        self._record(
-            agency,
-            mapping_id(ds, None, other_acc.iban, other_name),
-            "LegalEntity",
-            other.true_id,
-            ds,
-            keep_other,
-        )
-        self._record(
-            agency,
-            mapping_id(ds, None, other_acc.iban),
-            "BankAccount",
-            other_acc.true_id,
-            ds,
-            keep_other,
+            (payment,),
         )
         account_id = mapping_id(ds, None, acc.iban)
+        keep_holder, keep_other = isinstance(holder, Org), isinstance(other, Org)
+        for eid, schema, true_id, keep in (
+            (
+                mapping_id(ds, None, acc.iban, holder_name),
+                "LegalEntity",
+                holder.true_id,
+                keep_holder,
+            ),
+            (account_id, "BankAccount", acc.true_id, keep_holder),
+            (
+                mapping_id(ds, None, other_acc.iban, other_name),
+                "LegalEntity",
+                other.true_id,
+                keep_other,
+            ),
+            (mapping_id(ds, None, other_acc.iban), "BankAccount", other_acc.true_id, keep_other),
+        ):
+            self._record(agency, eid, schema, true_id, ds, keep, usable)
         self.scribe.accounts_seen[acc.true_id][(agency, account_id)] = None
-        return mapping_id(ds, None, tx, acc.iban)
+        return payment
 
     # -- hawala ledgers ------------------------------------------------------------
 
@@ -208,7 +228,9 @@ class Exports:
         amount = (
             f"{whole:,}".replace(",", ".") + f",{frac:02d}" if rng.random() < 0.6 else (str(whole))
         )
-        self.scribe.writer.row(
+        ds, agency = "money_transfer", "BE-FJP"
+        payments = (mapping_id(ds, "pay-in", t.number), mapping_id(ds, "pay-out", t.number))
+        usable = self.scribe.writer.row(
             self.ledger,
             (
                 t.number,
@@ -229,37 +251,30 @@ class Exports:
                 t.payout_agent.country.upper(),
                 t.status.upper(),
             ),
+            payments,
         )
-        ds, agency = "money_transfer", "BE-FJP"
-        self._record(
-            agency, mapping_id(ds, None, *sender), "Person", flow.payer.true_id, ds, keep_people
-        )
-        self._record(
-            agency, mapping_id(ds, None, *receiver), "Person", flow.payee.true_id, ds, keep_people
-        )
+        for fields, person in ((sender, flow.payer), (receiver, flow.payee)):
+            eid = mapping_id(ds, None, *fields)
+            self._record(agency, eid, "Person", person.true_id, ds, keep_people, usable)
         for shop in (t.send_agent, t.payout_agent):
-            self._record(
-                agency,
-                mapping_id(ds, None, shop.name, shop.country.upper()),
-                "Company",
-                shop.true_id,
-                ds,
-                True,
-            )
-        return (mapping_id(ds, "pay-in", t.number), mapping_id(ds, "pay-out", t.number))
+            eid = mapping_id(ds, None, shop.name, shop.country.upper())
+            self._record(agency, eid, "Company", shop.true_id, ds, True, usable)
+        return payments
 
     # -- call-detail records -------------------------------------------------------
 
     def call(self, caller: str, called: str, when: datetime, seconds: int, sms: bool) -> None:
         self._calls += 1
+        record_id = f"TKU{self._calls:010d}"
         self.scribe.writer.row(
             self.cdr,
             (
-                f"TKU{self._calls:010d}",
+                record_id,
                 when.strftime("%d.%m.%Y %H:%M"),
                 phones.cdr(caller),
                 phones.cdr(called),
                 "0" if sms else str(seconds),
                 "SMS" if sms else "Telefonie",
             ),
+            (mapping_id("call_records", None, record_id),),
         )

@@ -36,6 +36,9 @@ class Noise:
     """A record that is only a name and a phone number."""
     shop_phone: float
     """A money-transfer customer recorded with the shop's own phone (a hub identifier)."""
+    unusable: float
+    """A record written so that ingest cannot store it (``n/a`` as a phone, ``31/02/1990``,
+    a truncated JSON line, a ragged CSV row), times each agency's own rate (``defects.py``)."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,7 @@ PROFILES: dict[str, ScenarioParams] = {
             iso_country=0.3,
             thin_record=0.1,
             shop_phone=0.15,
+            unusable=0.0035,
         ),
         remittances=9.0,
         shop_payments=14.0,
@@ -216,6 +220,7 @@ PROFILES: dict[str, ScenarioParams] = {
             iso_country=0.15,
             thin_record=0.18,
             shop_phone=0.25,
+            unusable=0.0055,
         ),
         remittances=7.0,
         shop_payments=18.0,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from undertow.synth.background import Background
 from undertow.synth.calls import CallView
+from undertow.synth.defects import Defects
 from undertow.synth.exports import Exports
 from undertow.synth.field_view import FieldView
 from undertow.synth.hubs import Hubs
@@ -55,6 +56,8 @@ class SynthSummary:
     crossings: int
     typologies: int
     files: int
+    unusable: int
+    """Records written so that ingest will quarantine them (``truth.json``'s ``unusable``)."""
     seconds: float
 
     def counts(self) -> dict[str, int]:
@@ -71,6 +74,7 @@ class SynthSummary:
             "crossings",
             "typologies",
             "files",
+            "unusable",
         )
         return {name: getattr(self, name) for name in names}
 
@@ -92,7 +96,11 @@ def run(
     namesakes = _plant_namesakes(rng, infra)
     hubs = _hubs(infra)
     truth = TruthWriter(out / "truth.json")
-    writer = Writer(out)
+    # Its own stream: which records break leaves the rest of the world as it was.
+    defects = Defects(
+        params.noise, random.Random(f"undertow-defects:{seed}:{size.name}:{params.name}"), truth
+    )
+    writer = Writer(out, defects)
     plan = ReportPlan(rng)
     scribe = Scribe(writer, truth, params, rng, hubs)
     exports = Exports(scribe, plan, hubs)
@@ -127,6 +135,7 @@ def run(
         if progress is not None:
             progress("background", chunk + 1, size.background_chunks)
 
+    exports.finish()
     reports = writer.close()
     manifest = out / "manifest.json"
     manifest.write_text(
@@ -190,6 +199,7 @@ def run(
         crossings=truth.counts["crossings"],
         typologies=truth.counts["typologies"],
         files=len(reports),
+        unusable=truth.counts["unusable"],
         seconds=round(time.monotonic() - started, 2),
     )
 

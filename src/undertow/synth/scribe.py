@@ -72,6 +72,14 @@ class Scribe:
         self._scoped.clear()
         self.accounts_seen.clear()
 
+    def _entity(
+        self, report: Report, eid: str, schema: str, props: Props, true_id: str | None
+    ) -> None:
+        """Write an entity and, if it is a true thing, its record (flagged if unusable)."""
+        usable = self.writer.entity(report, eid, schema, props)
+        if true_id is not None:
+            self.truth.record(report.agency, eid, schema, true_id, unusable=not usable)
+
     def _pick(self, ids: list[str]) -> str:
         if len(ids) == 1 or self.rng.random() < 0.75:
             return ids[0]
@@ -113,8 +121,7 @@ class Scribe:
         props = self.person_props(report.agency, p, detail)
         if extra:
             props.update(extra)
-        self.writer.entity(report, eid, "Person", props)
-        self.truth.record(report.agency, eid, "Person", p.true_id)
+        self._entity(report, eid, "Person", props, p.true_id)
 
     def name(self, agency: str, p: Person) -> tuple[str, str, str]:
         """(full name, given, surname) as this agency would write ``p`` this time."""
@@ -194,8 +201,7 @@ class Scribe:
             if o.phones:
                 props_["phone"] = [self.phone(agency, o.phones[0], o.true_id)]
             props_["address"] = [o.city]
-            self.writer.entity(report, eid, "Company", props_)
-            self.truth.record(agency, eid, "Company", o.true_id)
+            self._entity(report, eid, "Company", props_, o.true_id)
             return eid
         props: Props = {
             "name": [name.upper() if agency == "UK-NCA" and rng.random() < 0.3 else name]
@@ -207,8 +213,7 @@ class Scribe:
             props["phone"] = [self.phone(agency, o.phones[0], o.true_id)]
         if rng.random() < 0.5:
             props["address"] = [cv.city(o.city, conv.lang)]
-        self.writer.entity(report, eid, "Company", props)
-        self.truth.record(agency, eid, "Company", o.true_id)
+        self._entity(report, eid, "Company", props, o.true_id)
         return eid
 
     def party(self, report: Report, party: Party, *, ref: bool = True) -> str:
@@ -230,8 +235,7 @@ class Scribe:
         props: Props = {"iban": [iban], "bankName": [acc.bank]}
         if self.rng.random() < 0.5:
             props["currency"] = [acc.currency]
-        self.writer.entity(report, eid, "BankAccount", props)
-        self.truth.record(agency, eid, "BankAccount", acc.true_id)
+        self._entity(report, eid, "BankAccount", props, acc.true_id)
         self.accounts_seen[acc.true_id][(agency, eid)] = None
         owner = self.party(report, holder, ref=False)
         self.link(
@@ -249,9 +253,7 @@ class Scribe:
     ) -> str:
         """Any other entity; Vessels and Vehicles are also recorded in the truth."""
         eid = self.new_id(report.agency, kind, _year(report))
-        self.writer.entity(report, eid, schema, props)
-        if true_id is not None:
-            self.truth.record(report.agency, eid, schema, true_id)
+        self._entity(report, eid, schema, props, true_id)
         return eid
 
     def once(

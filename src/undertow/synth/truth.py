@@ -11,7 +11,15 @@ Layout::
      "records": [{"agency", "entity_id", "schema", "true_id"}, ...],
      "networks": [...], "hub_identifiers": [...], "typologies": [...],
      "crossings": [...], "convoys": [...], "equipment": [...], "namesakes": [...],
-     "decoys": [...], "counts": {...}}
+     "decoys": [...],
+     "unusable": [{"agency", "file", "line", "entity_id", "defect", "expected_code"}, ...],
+     "counts": {...}}
+
+A record whose every occurrence in the files was written unusable (see ``defects.py``)
+stays in ``records``, flagged ``"unusable": true``: its identity is still true, but
+ingest will not store it. ``unusable`` lists the broken lines themselves; ``line`` is
+1-based (a CSV header is line 1), ``entity_id`` is the local id of a JSON line and
+``null`` for a CSV row, whose ``entity_ids`` are the payments or call it makes.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ _LISTS = (
     "equipment",
     "namesakes",
     "decoys",
+    "unusable",
 )
 
 
@@ -115,11 +124,25 @@ class TruthWriter:
         )
 
     def record(
-        self, agency: str, entity_id: str, schema: str, true_id: str, via: str | None = None
+        self,
+        agency: str,
+        entity_id: str,
+        schema: str,
+        true_id: str,
+        via: str | None = None,
+        *,
+        unusable: bool = False,
     ) -> None:
-        row = {"agency": agency, "entity_id": entity_id, "schema": schema, "true_id": true_id}
+        row: dict[str, Any] = {
+            "agency": agency,
+            "entity_id": entity_id,
+            "schema": schema,
+            "true_id": true_id,
+        }
         if via:
             row["via"] = via
+        if unusable:
+            row["unusable"] = True
         self.add("records", row)
         kind = true_id[:1]
         self.record_kinds[kind] = self.record_kinds.get(kind, 0) + 1

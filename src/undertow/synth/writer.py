@@ -2,7 +2,8 @@
 
 Everything is appended as it is generated, so no file's content is ever held in
 memory. Lines are serialised with sorted-free, insertion-ordered dicts and no
-randomness of their own: the same seed writes the same bytes.
+randomness of their own (what breaks a record is drawn by ``defects.py`` from a seeded
+stream): the same seed writes the same bytes.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ import json
 import logging
 from collections import Counter
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from undertow.synth.reports import Report
+
+if TYPE_CHECKING:
+    from undertow.synth.defects import Defects
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +68,28 @@ COLUMNS = {
 Props = dict[str, list[str]]
 
 
+def entity_line(entity: dict[str, Any]) -> str:
+    """One FtM entity as a JSON line (without the newline)."""
+    return json.dumps(entity, ensure_ascii=False, separators=(",", ":"))
+
+
 class Writer:
-    def __init__(self, root: Path) -> None:
+    """Appends to the agencies' files; ``defects`` breaks a few records as real exports do.
+
+    Lines are counted per file (a CSV header is line 1) so that a broken record can be
+    named by file and line, as ingest's quarantine names it. No generated value holds a
+    line break, so each record is one line.
+    """
+
+    def __init__(self, root: Path, defects: Defects | None = None) -> None:
         self.root = root
+        self.defects = defects
         self._handles: dict[str, IO[str]] = {}
         self._csv: dict[str, Any] = {}
         self.used: dict[str, Report] = {}
         self.schemas: Counter[str] = Counter()
         self.rows: Counter[str] = Counter()
+        self.lines: Counter[str] = Counter()
 
     def _open(self, report: Report) -> IO[str]:
         handle = self._handles.get(report.file)
@@ -85,26 +103,41 @@ class Writer:
                 writer = csv.writer(handle, lineterminator="\n")
                 writer.writerow(COLUMNS[report.mapping])
                 self._csv[report.file] = writer
+                self.lines[report.file] = 1
         return handle
 
-    def entity(self, report: Report, entity_id: str, schema: str, props: Props) -> None:
+    def entity(self, report: Report, entity_id: str, schema: str, props: Props) -> bool:
+        """Append one entity; ``False`` if it was written unusable."""
         handle = self._open(report)
-        clean = {k: v for k, v in props.items() if v}
-        handle.write(
-            json.dumps(
-                {"id": entity_id, "schema": schema, "properties": clean},
-                ensure_ascii=False,
-                separators=(",", ":"),
-            )
-        )
+        entity = {
+            "id": entity_id,
+            "schema": schema,
+            "properties": {k: v for k, v in props.items() if v},
+        }
+        self.lines[report.file] += 1
+        line = self.lines[report.file]
+        broken = self.defects.entity(report, line, entity) if self.defects else None
+        handle.write(entity_line(entity) if broken is None else broken)
         handle.write("\n")
         self.schemas[schema] += 1
+        return broken is None
 
-    def row(self, report: Report, values: tuple[str, ...] | list[str]) -> None:
+    def row(
+        self,
+        report: Report,
+        values: tuple[str, ...] | list[str],
+        entity_ids: tuple[str, ...] = (),
+    ) -> bool:
+        """Append one CSV row; ``False`` if it was written unusable. ``entity_ids`` are the
+        payments or call the row makes, for the truth should it break."""
         self._open(report)
-        self._csv[report.file].writerow(values)
+        self.lines[report.file] += 1
+        line = self.lines[report.file]
+        broken = self.defects.row(report, line, values, entity_ids) if self.defects else None
+        self._csv[report.file].writerow(values if broken is None else broken)
         assert report.mapping is not None
         self.rows[report.mapping] += 1
+        return broken is None
 
     def close(self) -> list[Report]:
         for handle in self._handles.values():
