@@ -174,8 +174,10 @@ def test_retention_flags_then_erases_what_is_past_review(admin: Service, tmp_pat
     assert (
         as_user(admin, "supervisor.uk-nca").retention(erase=True, today=date(2024, 1, 1)).due == []
     )
+    assert [h.entity_id for h in supervisor.search("old record").hits] == ["DE-BKA.p-9"]
     erased = supervisor.retention(erase=True, today=date(2024, 1, 1))
     assert erased.statements_deleted == 2
+    assert supervisor.search("old record").hits == []
     assert admin.store.scalar("SELECT count(*) FROM statements WHERE agency = 'DE-BKA'") == 0
     assert admin.store.scalar(
         "SELECT deleted_at IS NOT NULL FROM reports WHERE reference = 'B-OLD'"

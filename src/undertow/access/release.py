@@ -81,6 +81,14 @@ def release(
             """,
             [codes, court, *params],
         )
+        store.execute(
+            f"""
+            UPDATE search_terms SET release = s.release
+            FROM (SELECT id, release FROM statements WHERE {where}) s
+            WHERE search_terms.statement_id = s.id
+            """,
+            params,
+        )
         if target.report is not None:
             store.execute(
                 """

@@ -56,6 +56,11 @@ def erase_reports(store: Store, reports: list[DueReport]) -> int:
     ids = [r.id for r in reports]
     store.execute("BEGIN TRANSACTION")
     try:
+        store.execute(
+            "DELETE FROM search_terms WHERE statement_id IN "
+            "(SELECT id FROM statements WHERE list_contains(?, report_id))",
+            [ids],
+        )
         deleted = store.one("DELETE FROM statements WHERE list_contains(?, report_id)", [ids])
         store.execute("DELETE FROM quarantine WHERE list_contains(?, report_id)", [ids])
         store.execute(

@@ -148,6 +148,28 @@ MIGRATIONS.append(
     )
 )
 
+
+def _search_terms() -> str:
+    from undertow.store.terms import terms_select
+
+    return f"""
+        CREATE TABLE search_terms (
+            statement_id VARCHAR NOT NULL,
+            entity_id VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            term VARCHAR NOT NULL,
+            prop VARCHAR NOT NULL,
+            agency VARCHAR NOT NULL,
+            release VARCHAR[] NOT NULL,
+            handling VARCHAR NOT NULL,
+            handling_note VARCHAR
+        );
+        INSERT INTO search_terms {terms_select("TRUE")};
+    """
+
+
+MIGRATIONS.append((3, "search index of name words and identifiers", _search_terms()))
+
 LATEST = MIGRATIONS[-1][0]
 
 # The column order of ``statements``; the writer builds its batches in this order.

@@ -1,11 +1,11 @@
 """Search names and identifiers through a scope, with hit notices for what is hidden.
 
 A query that reads as a phone number is matched in E.164 (national forms are read in
-the searcher's agency region); one that reads as an IBAN or other code is matched on
-identifiers with spacing and case removed; anything else matches names whose
-accent-folded, lower-cased text contains every word of the query. Hidden matches are
-never returned, only counted per owner agency as hit notices -- and not even that where
-the owner's handling says "no hit".
+the searcher's region and the partners'); one that reads as an IBAN or other code is
+matched on identifiers with spacing and case removed; anything else matches names of
+which every query word starts a word (accents and case folded). Lookups go through the
+search index (``terms.py``). Hidden matches are never returned, only counted per owner
+agency as hit notices -- and not even that where the owner's handling says "no hit".
 """
 
 from __future__ import annotations
@@ -79,11 +79,13 @@ class SearchResult:
         }
 
 
-def match_condition(query: str, regions: list[str]) -> tuple[str, str, list[Any]]:
-    """``(kind, SQL condition on alias s, parameters)`` for a search query.
+def match_ranges(query: str, regions: list[str]) -> tuple[str, list[tuple[int, str, str]]]:
+    """``(kind, [(word index, low, high)])``: the term ranges a query looks up.
 
     A national phone number is read in each of ``regions`` (the searcher's first) where
     it is a valid number: an analyst may paste a partner's number as the partner wrote it.
+    Names match word by word, each query word as the prefix of a word of the name
+    ("kar" <= term < "kas"), so the lookup is a range, not a scan.
     """
     text = query.strip()
     if not text:
@@ -93,18 +95,14 @@ def match_condition(query: str, regions: list[str]) -> tuple[str, str, list[Any]
     if _PHONEISH.match(text):
         numbers = _phone_readings(text, regions)
         if numbers:
-            return "phone", "s.prop_type = 'phone' AND list_contains(?, s.value)", [numbers]
+            return "phone", [(1, n, n + "\x00") for n in numbers]
     if _CODEISH.match(text):
-        code = re.sub(r"[\s./-]", "", text).upper()
-        return (
-            "identifier",
-            "s.prop_type IN ('identifier', 'phone', 'email') "
-            "AND upper(regexp_replace(s.value, '[\\s./-]', '', 'g')) = ?",
-            [code],
-        )
-    words = [w for w in re.split(r"\s+", _fold(text)) if w]
-    condition = " AND ".join("strip_accents(lower(s.value)) LIKE ?" for _ in words)
-    return "name", f"s.prop_type = 'name' AND {condition}", [f"%{w}%" for w in words]
+        code = re.sub(r"[^A-Za-z0-9+@]", "", text).upper()
+        return "identifier", [(1, code, code + "\x00")]
+    words = [w for w in re.split(r"[^a-z0-9]+", _fold(text)) if w][:8]
+    if not words:
+        raise ConfigError("the search query has no letters or digits")
+    return "name", [(i, w, w[:-1] + chr(ord(w[-1]) + 1)) for i, w in enumerate(words, 1)]
 
 
 def _phone_readings(text: str, regions: list[str]) -> list[str]:
@@ -138,43 +136,64 @@ def search(
     limit: int = 20,
     offset: int = 0,
 ) -> SearchResult:
-    kind, match, params = match_condition(query, regions or [])
+    kind, ranges = match_ranges(query, regions or [])
+    words = max(i for i, _, _ in ranges)
+    term_kind = "name" if kind == "name" else "id"
     visible, vparams = scope.where()
-    total = int(
-        store.scalar(
-            f"SELECT count(DISTINCT entity_id) FROM statements s WHERE {match} AND {visible}",
-            [*params, *vparams],
-        )
-    )
+    hidden, hparams = scope.hidden_where()
+    values = ", ".join("(?, ?, ?)" for _ in ranges)
+    # Entities whose visible terms answer every query word; hidden terms never count.
+    base = f"""
+        WITH q(i, lo, hi) AS (VALUES {values}),
+        m AS (SELECT s.entity_id, s.prop, q.i, {visible} AS visible, {hidden} AS hidden,
+                     s.agency, {_HANDLING_ORDER} AS level
+              FROM search_terms s JOIN q ON s.term >= q.lo AND s.term < q.hi
+              WHERE s.kind = '{term_kind}'),
+        hits AS (SELECT entity_id, list(DISTINCT prop ORDER BY prop) AS props
+                 FROM m WHERE visible GROUP BY entity_id HAVING count(DISTINCT i) = {words})
+    """
+    args = [*[v for r in ranges for v in r], *vparams, *hparams]
+    total = int(store.scalar(base + "SELECT count(*) FROM hits", args))
     rows = store.fetchall(
-        f"""
-        SELECT entity_id, list(DISTINCT prop ORDER BY prop)
-        FROM statements s WHERE {match} AND {visible}
-        GROUP BY entity_id ORDER BY entity_id LIMIT ? OFFSET ?
-        """,
-        [*params, *vparams, int(limit), int(offset)],
+        base + "SELECT entity_id, props FROM hits ORDER BY entity_id LIMIT ? OFFSET ?",
+        [*args, int(limit), int(offset)],
     )
     result = SearchResult(query=query, kind=kind, total=total)
     if rows:
-        ids = [r[0] for r in rows]
-        captions = {
-            r[0]: (r[1], r[2])
-            for r in store.fetchall(
-                f"""
-                SELECT entity_id, min(schema),
-                       coalesce(min(value) FILTER (WHERE prop = 'name'), min(value) FILTER (
-                           WHERE prop_type IN ('name', 'identifier', 'phone')), entity_id)
-                FROM statements s WHERE list_contains(?, entity_id) AND {visible}
-                GROUP BY entity_id
-                """,
-                [ids, *vparams],
-            )
-        }
-        result.hits = [
-            SearchHit(eid, captions[eid][0], captions[eid][1], list(props)) for eid, props in rows
-        ]
-    result.notices = hit_notices(store, scope, match, params)
+        result.hits = _captioned(store, scope, rows)
+    if scope.agency is not None:
+        notices = store.fetchall(
+            base
+            + f"""
+            , hidden_hits AS (
+                SELECT entity_id, any_value(agency) AS agency, max(level) AS level
+                FROM m WHERE hidden GROUP BY entity_id HAVING count(DISTINCT i) = {words})
+            SELECT agency, count(*), max(level) FROM hidden_hits
+            GROUP BY agency ORDER BY agency
+            """,
+            args,
+        )
+        result.notices = [HitNotice(a, int(n), f"H{int(level)}") for a, n, level in notices]
     return result
+
+
+def _captioned(store: Store, scope: Scope, rows: list[tuple[Any, ...]]) -> list[SearchHit]:
+    ids = [r[0] for r in rows]
+    where, params = scope.where()
+    captions = {
+        r[0]: (r[1], r[2])
+        for r in store.fetchall(
+            f"""
+            SELECT entity_id, min(schema),
+                   coalesce(min(value) FILTER (WHERE prop = 'name'), min(value) FILTER (
+                       WHERE prop_type IN ('name', 'identifier', 'phone')), entity_id)
+            FROM statements s WHERE list_contains(?, entity_id) AND {where}
+            GROUP BY entity_id
+            """,
+            [ids, *params],
+        )
+    }
+    return [SearchHit(eid, captions[eid][0], captions[eid][1], list(props)) for eid, props in rows]
 
 
 _HANDLING_ORDER = "CASE s.handling WHEN 'H3' THEN 3 WHEN 'H2' THEN 2 WHEN 'H1' THEN 1 ELSE 0 END"

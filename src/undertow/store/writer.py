@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from undertow.errors import StoreError
 from undertow.store.schema import STATEMENT_COLUMNS
+from undertow.store.terms import terms_select
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -205,12 +206,14 @@ class ReportWriter:
             )
             # DISTINCT ON: a value repeated within the file (a CSV holder on every row) is
             # stored once; the anti-join makes re-ingesting a report store nothing new.
-            inserted = self.store.one(
-                f"""
-                INSERT INTO statements ({", ".join(STATEMENT_COLUMNS)})
-                SELECT DISTINCT ON (s.id) s.*, $agency, $report, $report_id, $handling,
-                       $handling_note, $release, $grading, $reported_at, $reported_at,
-                       $review_by
+            self.store.execute(
+                """
+                CREATE OR REPLACE TEMP TABLE new_statements AS
+                SELECT DISTINCT ON (s.id) s.*, $agency AS agency, $report AS report,
+                       $report_id AS report_id, $handling AS handling,
+                       $handling_note AS handling_note, $release AS release,
+                       $grading AS grading, $reported_at AS first_seen,
+                       $reported_at AS last_seen, $review_by AS review_by
                 FROM staging_statements s
                 WHERE s.id NOT IN (
                     SELECT id FROM statements WHERE agency = $agency AND report = $report
@@ -228,7 +231,15 @@ class ReportWriter:
                     "review_by": h.review_by,
                 },
             )
+            columns = ", ".join(STATEMENT_COLUMNS)
+            # Stored in id order, so that reading one entity touches few row groups.
+            inserted = self.store.one(
+                f"INSERT INTO statements ({columns}) "
+                f"SELECT {columns} FROM new_statements ORDER BY entity_id"
+            )
             counts.statements_new = int(inserted[0]) if inserted else 0
+            self.store.execute(f"INSERT INTO search_terms {terms_select('TRUE', 'new_statements')}")
+            self.store.execute("DROP TABLE new_statements")
         else:
             counts.statements_new = counts.entities = counts.records_stored = 0
         status = "rejected" if not keep_statements else counts.status
