@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from undertow.access.audit import AuditEntry, AuditLog, Verification
 from undertow.access.policy import Action, require, require_own
@@ -31,7 +31,7 @@ from undertow.access.release import (
     request_release,
 )
 from undertow.access.users import User, add_user, list_users, revoke_user
-from undertow.errors import AccessDenied, ConfigError, UndertowError
+from undertow.errors import AccessDenied, ConfigError, NotFoundError, UndertowError
 from undertow.ingest import IngestJob, IngestResult, ingest_file
 from undertow.ingest.manifest import read_manifest
 from undertow.ingest.provenance import build_provenance
@@ -50,6 +50,9 @@ from undertow.store.reads import (
 from undertow.store.retention import DueReport, due_reports, erase_reports
 from undertow.store.scope import Scope
 from undertow.store.search import SearchResult, search
+
+if TYPE_CHECKING:
+    from undertow.resolve import Candidate, Decision, Explanation, RunSummary
 
 log = logging.getLogger(__name__)
 
@@ -212,12 +215,20 @@ class Service:
     # -- consultation ----------------------------------------------------------
 
     def entity(self, ref: str, agency: str | None = None) -> Entity:
+        """A record by id (namespaced, or as submitted with ``agency``), or a canonical
+        entity by its ``utw-`` id."""
+        from undertow.resolve import CANONICAL_PREFIX, canonical_entity
+
         with self._audited(Action.CONSULT, "consult", {"entity": ref, "agency": agency}) as rec:
-            if agency is not None:
-                agency = self.store.agencies().get(agency).code
-            entity_id = resolve_entity_id(ref, agency)
-            rec.entity_ids = [entity_id]
-            entity = get_entity(self.store, self.scope, entity_id)
+            if agency is None and ref.strip().startswith(CANONICAL_PREFIX):
+                entity = canonical_entity(self.store, self.scope, ref.strip())
+                rec.entity_ids = [ref.strip(), *entity.members]
+            else:
+                if agency is not None:
+                    agency = self.store.agencies().get(agency).code
+                entity_id = resolve_entity_id(ref, agency)
+                rec.entity_ids = [entity_id]
+                entity = get_entity(self.store, self.scope, entity_id)
             rec.query["hit_notices"] = [n.agency for n in entity.notices]
         return entity
 
@@ -390,6 +401,84 @@ class Service:
             return answer_request(
                 self.store, request_id, grant=grant, by_user=self.principal.name, note=note
             )
+
+    # -- resolution ------------------------------------------------------------
+
+    def resolve(
+        self,
+        *,
+        retrain: bool = False,
+        threshold: float | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> RunSummary:
+        from undertow.resolve import DEFAULT_THRESHOLD, resolve
+
+        query = {"retrain": retrain, "threshold": threshold}
+        with self._audited(Action.RESOLVE, "resolve", query) as rec:
+            cut = DEFAULT_THRESHOLD if threshold is None else float(threshold)
+            if not 0.0 < cut < 1.0:
+                raise ConfigError("the threshold is a match probability between 0 and 1")
+            summary = resolve(
+                self.store,
+                by_user=self.principal.name,
+                threshold=cut,
+                retrain=retrain,
+                progress=progress,
+            )
+            rec.query["run"] = summary.to_dict()
+        return summary
+
+    def clusters(self) -> Iterator[dict[str, Any]]:
+        """Every record the principal may see with its canonical id (audited as a whole:
+        the count, not each id)."""
+        from undertow.resolve import visible_clusters
+
+        with self._audited(Action.CONSULT, "clusters") as rec:
+            rows = list(visible_clusters(self.store, self.scope))
+            rec.query["records"] = len(rows)
+        return iter(rows)
+
+    def _visible(self, entity_id: str) -> None:
+        """Raise as for a missing record unless the principal sees some of it."""
+        entity = get_entity(self.store, self.scope, entity_id)
+        if not entity.values:
+            raise NotFoundError(f"no entity {entity_id!r} (or none you may see)")
+
+    def explain(self, left: str, right: str) -> Explanation:
+        from undertow.resolve import explain
+
+        with self._audited(Action.CONSULT, "explain", {"left": left, "right": right}) as rec:
+            rec.entity_ids = [left, right]
+            self._visible(left)
+            self._visible(right)
+            return explain(self.store, left, right, self.scope)
+
+    def judge(self, left: str, right: str, judgement: str, note: str | None = None) -> Decision:
+        from undertow.resolve.judgements import Judgement, record
+
+        query = {"judgement": judgement, "note": note}
+        with self._audited(Action.JUDGE, "judgement", query) as rec:
+            rec.entity_ids = [left, right]
+            decision = Judgement.parse(judgement)
+            self._visible(left)
+            self._visible(right)
+            return record(
+                self.store,
+                left,
+                right,
+                decision,
+                user_name=self.principal.name,
+                agency=self.principal.agency,
+                note=note,
+            )
+
+    def review_queue(self, limit: int = 20) -> list[Candidate]:
+        from undertow.resolve import review_queue
+
+        with self._audited(Action.JUDGE, "review_queue", {"limit": limit}) as rec:
+            queue = review_queue(self.store, self.scope, max(1, min(limit, 500)))
+            rec.entity_ids = sorted({i for c in queue for i in (c.left_id, c.right_id)})
+            return queue
 
     # -- retention -------------------------------------------------------------
 

@@ -11,6 +11,8 @@
     users (own agency)                                x         x
     audit read/verify                         x       x         x
     status               x         x          x       x         x
+    judge record pairs   x         x                            x
+    run resolution                 x                  x         x
 
 Consulting data (search, entity, export, analyses) is for analysts and supervisors:
 auditors check lawfulness from the log, admins run the deployment, and neither needs
@@ -37,16 +39,27 @@ class Action(StrEnum):
     USERS = "users"
     AUDIT = "audit"
     STATUS = "status"
+    JUDGE = "judge"
+    RESOLVE = "resolve"
 
 
-_WORK = {Action.INGEST, Action.CONSULT, Action.QUARANTINE, Action.STATUS}
+_WORK = {Action.INGEST, Action.CONSULT, Action.QUARANTINE, Action.STATUS, Action.JUDGE}
 ALLOWED: dict[Role, frozenset[Action]] = {
     Role.ANALYST: frozenset(_WORK | {Action.REQUEST_RELEASE}),
     Role.SUPERVISOR: frozenset(
-        _WORK | {Action.REQUEST_RELEASE, Action.RELEASE, Action.ANSWER_REQUEST, Action.RETENTION}
+        _WORK
+        | {
+            Action.REQUEST_RELEASE,
+            Action.RELEASE,
+            Action.ANSWER_REQUEST,
+            Action.RETENTION,
+            Action.RESOLVE,
+        }
     ),
     Role.AUDITOR: frozenset({Action.AUDIT, Action.STATUS}),
-    Role.ADMIN: frozenset({Action.USERS, Action.AUDIT, Action.STATUS, Action.RETENTION}),
+    Role.ADMIN: frozenset(
+        {Action.USERS, Action.AUDIT, Action.STATUS, Action.RETENTION, Action.RESOLVE}
+    ),
 }
 # The local administrator of an embedded store belongs to no agency, so it has nobody to
 # request a release from.

@@ -94,6 +94,10 @@ def main_options(
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if not verbose:
+        # Splink warns about every level EM could not train; useful when tuning, noise
+        # to an analyst running `undertow resolve`.
+        logging.getLogger("splink").setLevel(logging.ERROR)
     ctx.obj = CliState(
         db=db or Path(os.environ.get("UNDERTOW_DB") or get_settings().db),
         user=user or os.environ.get("UNDERTOW_USER") or None,

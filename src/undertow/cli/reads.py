@@ -59,7 +59,12 @@ def entities_show(
         out().print(f"hit notice: {notice.message}")
     if not entity.values:
         return
-    table = Table(title=f"{entity.schema} {entity.id} (submitted as {entity.local_id})")
+    origin = (
+        f"{len(entity.members)} records you may see"
+        if entity.members
+        else f"submitted as {entity.local_id}"
+    )
+    table = Table(title=f"{entity.schema} {entity.id} ({origin})")
     for col in ("property", "value", "as written", "agency", "report", "handling", "grading"):
         table.add_column(col, overflow="fold")
     for v in entity.values:

@@ -13,6 +13,7 @@ from rich.table import Table
 from undertow.cli.app import app, err, failures, out, service
 from undertow.cli.ingest import _bar_factory, _progress, _render_ingest
 from undertow.cli.reads import status_cmd
+from undertow.cli.resolve import render_summary
 
 
 @app.command()
@@ -56,6 +57,14 @@ def demo(
         f"{st.statements:,} statements, {st.quarantined:,} records quarantined"
     )
     ctx.invoke(status_cmd, ctx=ctx, as_json=False)
+    with service(ctx) as svc, err().status("resolving") as status:
+        run = svc.resolve(progress=lambda step: status.update(f"resolving: {step}"))
+    console.print(render_summary(run))
+    console.print(
+        f"{run.cross_agency_clusters:,} people, companies, accounts and vehicles are now "
+        "linked across agencies; try `undertow entities show <canonical id>` or "
+        "`undertow clusters`"
+    )
 
 
 @contextmanager

@@ -57,6 +57,8 @@ class Entity:
     local_id: str | None
     values: list[SourcedValue] = field(default_factory=list)
     notices: list[HitNotice] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)
+    """For a canonical entity: the member records the reader may see."""
 
     def properties(self) -> dict[str, list[str]]:
         props: dict[str, list[str]] = {}
@@ -74,6 +76,7 @@ class Entity:
             "properties": self.properties(),
             "statements": [v.to_dict() for v in self.values if v.prop != "id"],
             "hit_notices": [n.to_dict() for n in self.notices],
+            **({"members": self.members} if self.members else {}),
         }
 
 

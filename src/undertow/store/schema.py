@@ -170,6 +170,64 @@ def _search_terms() -> str:
 
 MIGRATIONS.append((3, "search index of name words and identifiers", _search_terms()))
 
+MIGRATIONS.append(
+    (
+        4,
+        "resolution: judgements, runs, canonical ids, candidate pairs, hub links",
+        """
+        CREATE TABLE secrets (name VARCHAR PRIMARY KEY, value BLOB NOT NULL);
+        CREATE TABLE judgements (
+            id VARCHAR PRIMARY KEY,
+            left_id VARCHAR NOT NULL,
+            right_id VARCHAR NOT NULL,
+            judgement VARCHAR NOT NULL,
+            user_name VARCHAR NOT NULL,
+            agency VARCHAR,
+            made_at TIMESTAMP NOT NULL,
+            note VARCHAR
+        );
+        CREATE TABLE resolution_runs (
+            id VARCHAR PRIMARY KEY,
+            started_at TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP NOT NULL,
+            by_user VARCHAR NOT NULL,
+            engine VARCHAR NOT NULL,
+            trained BOOLEAN NOT NULL,
+            threshold DOUBLE NOT NULL,
+            records BIGINT NOT NULL,
+            pairs BIGINT NOT NULL,
+            clusters BIGINT NOT NULL,
+            merged_records BIGINT NOT NULL,
+            cross_agency_clusters BIGINT NOT NULL,
+            model VARCHAR NOT NULL
+        );
+        CREATE TABLE canonical (
+            entity_id VARCHAR NOT NULL,
+            canonical_id VARCHAR NOT NULL,
+            run_id VARCHAR NOT NULL
+        );
+        CREATE TABLE resolve_pairs (
+            left_id VARCHAR NOT NULL,
+            right_id VARCHAR NOT NULL,
+            match_probability DOUBLE NOT NULL,
+            match_weight DOUBLE NOT NULL,
+            run_id VARCHAR NOT NULL
+        );
+        CREATE TABLE resolve_links (
+            key_type VARCHAR NOT NULL,
+            value VARCHAR NOT NULL,
+            people BIGINT NOT NULL,
+            run_id VARCHAR NOT NULL
+        );
+        CREATE TABLE resolve_tf (
+            name_key VARCHAR NOT NULL,
+            tf DOUBLE NOT NULL,
+            run_id VARCHAR NOT NULL
+        );
+        """,
+    )
+)
+
 LATEST = MIGRATIONS[-1][0]
 
 # The column order of ``statements``; the writer builds its batches in this order.

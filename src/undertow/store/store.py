@@ -155,6 +155,17 @@ class Store:
                 self.execute("ROLLBACK")
                 raise
 
+    def secret(self, name: str) -> bytes:
+        """A per-store random secret (made on first use, kept in the store)."""
+        import secrets
+
+        row = self.one("SELECT value FROM secrets WHERE name = ?", [name])
+        if row is not None:
+            return bytes(row[0])
+        value = secrets.token_bytes(32)
+        self.execute("INSERT INTO secrets VALUES (?, ?)", [name, value])
+        return value
+
     # -- agencies --------------------------------------------------------------
 
     def _seed_agencies(self) -> None:

@@ -1,0 +1,133 @@
+"""Why two records do or do not match: the model's waterfall for one pair.
+
+The latest run's trained model scores the pair (Splink's own figures): each comparison
+contributes a match weight (log2 of its Bayes factor, with the name's term-frequency
+adjustment), added to the prior weight; the sum is the pair's match weight, and the
+probability follows. Hub phones of the latest run are removed first, as in the run.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from undertow.errors import ConfigError, NotFoundError
+from undertow.resolve.records import build_parties
+from undertow.store import Store
+from undertow.store.scope import Scope
+
+
+@dataclass(frozen=True)
+class Step:
+    comparison: str
+    level: str
+    left: Any
+    right: Any
+    match_weight: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "comparison": self.comparison,
+            "level": self.level,
+            "left": self.left,
+            "right": self.right,
+            "match_weight": round(self.match_weight, 3),
+        }
+
+
+@dataclass
+class Explanation:
+    left_id: str
+    right_id: str
+    prior_weight: float
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def match_weight(self) -> float:
+        return self.prior_weight + sum(s.match_weight for s in self.steps)
+
+    @property
+    def match_probability(self) -> float:
+        return 1 / (1 + 2**-self.match_weight)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "left_id": self.left_id,
+            "right_id": self.right_id,
+            "prior_weight": round(self.prior_weight, 3),
+            "steps": [s.to_dict() for s in self.steps],
+            "match_weight": round(self.match_weight, 3),
+            "match_probability": round(self.match_probability, 6),
+        }
+
+
+def _columns(comparison: dict[str, Any]) -> list[str]:
+    name = comparison["output_column_name"]
+    return {
+        "name": ["name_key", "name_skeletons"],
+        "birth_date": ["dob_exact", "dob_month", "dob_year"],
+    }.get(name, [name])
+
+
+def explain(store: Store, left_id: str, right_id: str, scope: Scope | None = None) -> Explanation:
+    """The waterfall for a pair, computed on what ``scope`` may see of the two records
+    (the run itself compared everything; a reader is shown only their part)."""
+    from splink import Linker
+    from splink.backends.duckdb import DuckDBAPI
+
+    row = store.one("SELECT model, id FROM resolution_runs ORDER BY finished_at DESC LIMIT 1")
+    if row is None:
+        raise ConfigError("no resolution run yet: run `undertow resolve` first")
+    model = orjson.loads(row[0])
+    model["retain_intermediate_calculation_columns"] = True
+    model["retain_matching_columns"] = True
+    parties = build_parties(store, [left_id, right_id], scope).to_pylist()
+    by_id = {p["unique_id"]: p for p in parties}
+    for ref in (left_id, right_id):
+        if ref not in by_id:
+            raise NotFoundError(f"{ref!r} is not a person or organisation record")
+    hubs = {
+        r[0] for r in store.fetchall("SELECT value FROM resolve_links WHERE key_type = 'phone'")
+    }
+    tf = dict(store.fetchall("SELECT name_key, tf FROM resolve_tf"))
+    records = []
+    for ref in (left_id, right_id):
+        record = dict(by_id[ref])
+        phones = [p for p in (record.get("phones") or []) if p not in hubs]
+        record["phones"] = phones or None
+        record["phone1"] = phones[0] if phones else None
+        record["tf_name_key"] = tf.get(record.get("name_key"))
+        records.append(record)
+    linker = Linker(DuckDBAPI().register(_table(records)), model, log_level=None)
+    scored = linker.inference.score_pair(records[0], records[1]).as_record_list()[0]
+    lam = model["probability_two_random_records_match"]
+    result = Explanation(left_id, right_id, math.log2(lam / (1 - lam)))
+    for comparison in model["comparisons"]:
+        name = comparison["output_column_name"]
+        gamma = int(scored[f"gamma_{name}"])
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        if gamma < 0:
+            label, weight = "missing on one side", 0.0
+        else:
+            level = levels[len(levels) - 1 - gamma]
+            label = level.get("label_for_charts") or level.get("sql_condition", "")
+            weight = float(scored.get(f"mw_{name}") or 0.0)
+            weight += float(scored.get(f"mw_tf_adj_{name}") or 0.0)
+        cols = _columns(comparison)
+        left = {c: scored.get(f"{c}_l") for c in cols}
+        right = {c: scored.get(f"{c}_r") for c in cols}
+        result.steps.append(Step(name, label, _one(left), _one(right), weight))
+    return result
+
+
+def _one(values: dict[str, Any]) -> Any:
+    return next(iter(values.values())) if len(values) == 1 else values
+
+
+def _table(records: list[dict[str, Any]]) -> Any:
+    import pyarrow as pa
+
+    return pa.Table.from_pylist(records)

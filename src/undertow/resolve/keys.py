@@ -1,0 +1,131 @@
+"""Identifier keys: exact matches on strong identifiers, and the hubs that are not.
+
+A passport number, an IBAN, a vessel's IMO number or a vehicle's registration names one
+thing: records that share one are the same thing. A phone or an account that many
+differently named people use -- a money-transfer shop's line written on its customers'
+records, a burner handed round the drivers -- is evidence of a link between them, not
+of identity. Such hub identifiers are detected by how many distinct names carry them,
+are never merged on, and are removed from the probabilistic comparison too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from undertow.store import Store
+
+# (key type, schemata, properties) whose exact equality means the same thing.
+STRONG_KEYS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("id_number", ("Person",), ("idNumber", "passportNumber", "socialSecurityNumber")),
+    (
+        "id_number",
+        ("Company", "Organization", "LegalEntity"),
+        ("registrationNumber", "taxNumber", "vatCode", "leiCode"),
+    ),
+    ("iban", ("BankAccount",), ("iban",)),
+    ("account", ("BankAccount",), ("accountNumber",)),
+    ("crypto", ("CryptoWallet",), ("publicKey", "accountId")),
+    ("email", ("Person", "Company", "Organization", "LegalEntity"), ("email",)),
+    ("imo", ("Vessel",), ("imoNumber",)),
+    ("mmsi", ("Vessel",), ("mmsi",)),
+    ("registration", ("Vessel", "Vehicle"), ("registrationNumber",)),
+)
+# Phones identify a person only in the probabilistic model, with the name: families and
+# flatmates share lines. Passports and identity cards of a holder count as the holder's.
+DOCUMENT_SCHEMAS = ("Passport", "Identification")
+
+
+@dataclass(frozen=True)
+class HubRule:
+    min_names: int = 3
+    """Distinct name skeletons on records sharing the value before it is a hub."""
+
+
+def identifier_keys(store: Store) -> None:
+    """(Re)build the temp table ``resolve_keys(entity_id, key_type, value)``."""
+    parts = []
+    for key_type, schemata, props in STRONG_KEYS:
+        parts.append(
+            f"SELECT entity_id, '{key_type}' AS key_type, "
+            f"upper(regexp_replace(value, '[^A-Za-z0-9@.]', '', 'g')) AS value "
+            f"FROM statements WHERE schema IN {_tuple(schemata)} AND prop IN {_tuple(props)}"
+        )
+    # A passport's number is its holder's.
+    parts.append(
+        f"""
+        SELECT h.value AS entity_id, 'id_number' AS key_type,
+               upper(regexp_replace(n.value, '[^A-Za-z0-9]', '', 'g')) AS value
+        FROM statements h JOIN statements n
+          ON n.entity_id = h.entity_id AND n.prop IN ('number', 'passportNumber')
+        WHERE h.schema IN {_tuple(DOCUMENT_SCHEMAS)} AND h.prop = 'holder'
+        """
+    )
+    store.execute(
+        "CREATE OR REPLACE TEMP TABLE resolve_keys AS SELECT DISTINCT * FROM ("
+        + " UNION ALL ".join(parts)
+        + ") WHERE length(value) >= 5"
+    )
+
+
+def hub_values(store: Store, parties: str, rule: HubRule) -> list[tuple[str, str, int]]:
+    """``(key type, value, distinct people)`` of every hub among the keys and phones of
+    the party table ``parties`` (with ``unique_id``, ``name_skeletons``, ``phones``), also
+    left in the temp table ``resolve_hubs``.
+
+    "Distinct people" counts names that could not be one person (see ``_name_groups``):
+    the same person written three ways is one; a shop's hundred customers are a hundred.
+    """
+    candidates = store.fetchall(
+        f"""
+        WITH carried AS (
+            SELECT 'phone' AS key_type, unnest(phones) AS value, name_skeletons
+            FROM {parties} WHERE phones IS NOT NULL
+            UNION ALL
+            SELECT k.key_type, k.value, p.name_skeletons
+            FROM resolve_keys k JOIN {parties} p ON p.unique_id = k.entity_id
+        )
+        SELECT key_type, value, list(DISTINCT name_skeletons)
+        FROM carried WHERE name_skeletons IS NOT NULL
+        GROUP BY key_type, value
+        HAVING count(DISTINCT name_skeletons) >= {int(rule.min_names)}
+        """
+    )
+    hubs = []
+    for key_type, value, names in candidates:
+        people = _name_groups([set(n) for n in names])
+        if people >= rule.min_names:
+            hubs.append((key_type, value, people))
+    import pyarrow as pa
+
+    table = pa.table(
+        {
+            "key_type": pa.array([h[0] for h in hubs], pa.string()),
+            "value": pa.array([h[1] for h in hubs], pa.string()),
+            "people": pa.array([h[2] for h in hubs], pa.int64()),
+        }
+    )
+    store.con.register("resolve_hubs_arrow", table)
+    try:
+        store.execute(
+            "CREATE OR REPLACE TEMP TABLE resolve_hubs AS SELECT * FROM resolve_hubs_arrow"
+        )
+    finally:
+        store.con.unregister("resolve_hubs_arrow")
+    return hubs
+
+
+def _name_groups(names: list[set[str]]) -> int:
+    """How many different people the names are, at most: two names are taken for one
+    person when they share two skeletons (one, for a one-word name). Each group is
+    represented by its first name, so a common word cannot chain strangers together."""
+    groups: list[set[str]] = []
+    for name in sorted(names, key=lambda n: (-len(n), sorted(n))):
+        if not any(len(g & name) >= min(2, len(g), len(name)) for g in groups):
+            groups.append(name)
+    return len(groups)
+
+
+def _tuple(items: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{i}'" for i in items) + ")"

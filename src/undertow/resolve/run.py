@@ -1,0 +1,242 @@
+"""A resolution run: from statements to canonical ids, written in one transaction.
+
+Identifier edges (strong identifiers that are not hubs), Splink pairs above the
+threshold, and positive judgements are clustered with negative judgements as
+constraints (``clusters.py``). The trained model is kept with the run: the next run
+reuses it unless asked to retrain, or unless the number of party records has grown by
+half since it was trained, so a new report does not cost a new EM training.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from undertow.resolve.clusters import IDENTIFIER, JUDGEMENT, MODEL, canonical_id, cluster, edge
+from undertow.resolve.judgements import Judgement, current
+from undertow.resolve.pipeline import prepare, splink_pairs
+from undertow.store import Store, utcnow
+
+log = logging.getLogger(__name__)
+
+DEFAULT_THRESHOLD = 0.8
+RETRAIN_GROWTH = 1.5
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: str
+    trained: bool
+    records: int
+    party_records: int
+    pairs: int
+    clusters: int
+    merged_records: int
+    cross_agency_clusters: int
+    hubs: int
+    threshold: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def latest_model(store: Store) -> tuple[dict[str, Any], int] | None:
+    row = store.one(
+        "SELECT model, records FROM resolution_runs WHERE trained ORDER BY finished_at DESC LIMIT 1"
+    )
+    if row is None:
+        return None
+    return orjson.loads(row[0]), int(row[1])
+
+
+def resolve(
+    store: Store,
+    *,
+    by_user: str,
+    threshold: float = DEFAULT_THRESHOLD,
+    retrain: bool = False,
+    engine: str = "duckdb",
+    db_api: Any = None,
+    progress: Callable[[str], None] | None = None,
+) -> RunSummary:
+    started = utcnow()
+    step = progress or (lambda _: None)
+    step("party records, identifiers and hubs")
+    prepared = prepare(store)
+    parties = prepared.parties.num_rows
+    previous = None if retrain else latest_model(store)
+    if previous is not None and parties > previous[1] * RETRAIN_GROWTH:
+        previous = None
+    step("training the model" if previous is None else "scoring with the saved model")
+    pairs, model = splink_pairs(
+        prepared.parties, model=previous[0] if previous else None, db_api=db_api
+    )
+    step("clustering")
+    judged = current(store)
+    edges = [
+        edge(MODEL, left, right, p, "model")
+        for left, right, p in zip(
+            pairs.column("unique_id_l").to_pylist(),
+            pairs.column("unique_id_r").to_pylist(),
+            pairs.column("match_probability").to_pylist(),
+            strict=True,
+        )
+        if p >= threshold
+    ]
+    edges += _identifier_edges(store)
+    edges += [
+        edge(JUDGEMENT, a, b, 1.0, "judgement")
+        for (a, b), j in judged.items()
+        if j is Judgement.POSITIVE
+    ]
+    cannot = [pair for pair, j in judged.items() if j is Judgement.NEGATIVE]
+    records = [r[0] for r in store.fetchall("SELECT DISTINCT entity_id FROM statements")]
+    representative = cluster(records, edges, cannot)
+    secret = store.secret("canonical")
+    run_id = hashlib.sha1(f"{started.isoformat()}|{by_user}".encode()).hexdigest()[:16]
+    summary = _write(
+        store,
+        run_id,
+        representative,
+        secret,
+        pairs,
+        prepared.hubs,
+        model,
+        started,
+        by_user,
+        engine,
+        previous is None,
+        threshold,
+        prepared.parties,
+    )
+    log.info("resolution run %s: %s", run_id, summary)
+    return summary
+
+
+def _identifier_edges(store: Store) -> list[Any]:
+    """Records sharing a strong identifier that is not a hub: a star per value."""
+    rows = store.fetchall(
+        """
+        SELECT k.key_type, k.value, list(DISTINCT k.entity_id ORDER BY k.entity_id)
+        FROM resolve_keys k ANTI JOIN resolve_hubs h USING (key_type, value)
+        GROUP BY k.key_type, k.value HAVING count(DISTINCT k.entity_id) > 1
+        """
+    )
+    out = []
+    for key_type, _value, ids in rows:
+        out += [edge(IDENTIFIER, ids[0], other, 1.0, key_type) for other in ids[1:]]
+    return out
+
+
+def _write(
+    store: Store,
+    run_id: str,
+    representative: dict[str, str],
+    secret: bytes,
+    pairs: Any,
+    hubs: list[tuple[str, str, int]],
+    model: dict[str, Any],
+    started: Any,
+    by_user: str,
+    engine: str,
+    trained: bool,
+    threshold: float,
+    parties_table: Any,
+) -> RunSummary:
+    parties = parties_table.num_rows
+    import pyarrow as pa
+
+    ids = list(representative)
+    canon = {rep: canonical_id(secret, rep) for rep in set(representative.values())}
+    mapping = pa.table(
+        {
+            "entity_id": pa.array(ids, pa.string()),
+            "canonical_id": pa.array([canon[representative[i]] for i in ids], pa.string()),
+        }
+    )
+    links = pa.table(
+        {
+            "key_type": pa.array([h[0] for h in hubs], pa.string()),
+            "value": pa.array([h[1] for h in hubs], pa.string()),
+            "people": pa.array([h[2] for h in hubs], pa.int64()),
+        }
+    )
+    store.con.register("run_mapping", mapping)
+    store.con.register("run_pairs", pairs)
+    store.con.register("run_links", links)
+    store.con.register("run_parties", parties_table)
+    store.execute("BEGIN TRANSACTION")
+    try:
+        store.execute("DELETE FROM canonical")
+        store.execute(
+            "INSERT INTO canonical SELECT entity_id, canonical_id, ? FROM run_mapping", [run_id]
+        )
+        store.execute("DELETE FROM resolve_pairs")
+        store.execute(
+            "INSERT INTO resolve_pairs SELECT unique_id_l, unique_id_r, match_probability, "
+            "match_weight, ? FROM run_pairs",
+            [run_id],
+        )
+        store.execute("DELETE FROM resolve_tf")
+        store.execute(
+            "INSERT INTO resolve_tf SELECT name_key, count(*) / sum(count(*)) OVER (), ? "
+            "FROM run_parties WHERE name_key IS NOT NULL GROUP BY name_key",
+            [run_id],
+        )
+        store.execute("DELETE FROM resolve_links")
+        store.execute("INSERT INTO resolve_links SELECT *, ? FROM run_links", [run_id])
+        stats = store.one(
+            """
+            SELECT count(DISTINCT c.canonical_id),
+                   count(*) FILTER (WHERE m.n > 1),
+                   count(DISTINCT c.canonical_id) FILTER (WHERE m.agencies > 1)
+            FROM canonical c JOIN (
+                SELECT canonical_id, count(*) AS n,
+                       count(DISTINCT split_part(entity_id, '.', 1)) AS agencies
+                FROM canonical GROUP BY canonical_id
+            ) m USING (canonical_id)
+            """
+        ) or (0, 0, 0)
+        summary = RunSummary(
+            id=run_id,
+            trained=trained,
+            records=len(ids),
+            party_records=parties,
+            pairs=pairs.num_rows,
+            clusters=int(stats[0]),
+            merged_records=int(stats[1]),
+            cross_agency_clusters=int(stats[2]),
+            hubs=len(hubs),
+            threshold=threshold,
+        )
+        store.execute(
+            "INSERT INTO resolution_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                run_id,
+                started,
+                utcnow(),
+                by_user,
+                engine,
+                trained,
+                threshold,
+                parties,
+                pairs.num_rows,
+                summary.clusters,
+                summary.merged_records,
+                summary.cross_agency_clusters,
+                orjson.dumps(model).decode(),
+            ],
+        )
+        store.execute("COMMIT")
+    except BaseException:
+        store.execute("ROLLBACK")
+        raise
+    finally:
+        for name in ("run_mapping", "run_pairs", "run_links", "run_parties"):
+            store.con.unregister(name)
+    return summary

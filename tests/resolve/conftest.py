@@ -1,0 +1,63 @@
+"""A store with the small scenario and hand-made cases, resolved once per session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import person, write_jsonl
+from undertow.service import Service, Submission
+from undertow.store import Store
+from undertow.synth import generate
+
+SHOP = "+32 470 99 88 77"
+CASES = {
+    "UK-NCA": [
+        person(
+            "jk-1",
+            name="Jafar KARIM",
+            birthDate="1991-03-14",
+            nationality="Iraq",
+            phone="07911 123456",
+        ),
+        person("am-1", name="Ahmed MOHAMMED", birthDate="1980-02-03", phone="07911 223344"),
+        person("pp-1", name="Soran Rashid", passportNumber="N1234567"),
+        *[
+            person(f"cust-{i}", name=n, phone=SHOP)
+            for i, n in enumerate(
+                ["Hawre Aziz", "Bryar Salih", "Dilan Omar", "Karwan Ahmed", "Rebin Hassan"]
+            )
+        ],
+    ],
+    "DE-BKA": [
+        person("jk-2", name="Dschafar Karim", birthDate="1991-03-14", nationality="Irak"),
+        person("am-2", name="Ahmed Mohammed", birthDate="1992-07-08", phone="0176 11223344"),
+        person("pp-2", name="Suran Raschid", passportNumber="n 1234567"),
+    ],
+    "FR-OLTIM": [
+        person("jk-3", name="KARIM, Djafar", birthDate="1991-03-14", phone="+44 7911 123456"),
+        person("am-3", name="Ahmed Mohamed", birthDate="1975-11-30", phone="06 11 22 33 44"),
+    ],
+}
+
+
+@pytest.fixture(scope="session")
+def resolved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, Path]]:
+    tmp = tmp_path_factory.mktemp("resolve")
+    summary = generate(tmp / "scenario", seed=11, size="small")
+    store = Store.open(tmp / "r.duckdb")
+    svc = Service(store)
+    svc.ingest_manifest(summary.manifest)
+    for agency, entities in CASES.items():
+        path = write_jsonl(tmp / f"{agency}.json", entities)
+        svc.ingest_files([path], Submission(agency, f"{agency}-CASES", "H0", "all", "B2"))
+    svc.resolve(retrain=True)
+    yield svc, summary.truth
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def resolved_db(resolved: tuple[Service, Path]) -> Path:
+    return Path(resolved[0].store.path)

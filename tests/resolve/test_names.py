@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+
+from undertow.resolve.names import name_features, skeletons, tokens
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ["Jafar KARIM", "Dschafar Karim", "Djafar Karim", "KARIM, Jafar"],
+        ["Shahin", "Schahin", "Chahine", "Sjahin"],
+        ["Mohammed", "Muhammad", "Mohamed", "Mohammad"],
+        ["Yusuf", "Jussuf", "Youssef", "Yousef"],
+        ["Ahmed", "Ahmad", "Achmed"],
+        ["Hussein", "Hussain", "Husein"],
+        ["Khalid", "Chalid", "Halid"],
+        ["Abdullah", "Abdallah"],
+    ],
+)
+def test_transliterations_share_a_skeleton(variants: list[str]) -> None:
+    features = [set(name_features([v]).skeletons) for v in variants]
+    common = set.intersection(*features)
+    assert common, f"no common skeleton in {features}"
+
+
+def test_word_order_and_titles_do_not_matter() -> None:
+    assert name_features(["KARIM, Jafar"]).key == name_features(["Mr Jafar Karim"]).key
+    assert tokens("Sheikh Abu Karim al-Kurdi") == ("abu", "karim", "kurdi")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Jafar Karim", "Jamal Karim"), ("Rebwar Hassan", "Hawre Aziz"), ("Omar", "Amir")],
+)
+def test_different_names_stay_different(a: str, b: str) -> None:
+    assert name_features([a]).skeleton_key != name_features([b]).skeleton_key
+
+
+def test_ambiguous_initial_ch_keeps_both_readings() -> None:
+    assert set(skeletons("chahine")) == {"shn", "hn"}
+    assert skeletons("shahin") == ("shn",)
