@@ -61,7 +61,12 @@ def seed(tmp: Path) -> World:
         h2 = write_jsonl(
             data / "canary-h2.json",
             [
-                person("p-canary", name="Zyxcanary Wvutsrq", phone="07400 900123"),
+                person(
+                    "p-canary",
+                    name="Zyxcanary Wvutsrq",
+                    phone="07400 900123",
+                    birthDate="1990-04-05",
+                ),
                 {
                     "id": "acc-canary",
                     "schema": "BankAccount",
@@ -86,7 +91,15 @@ def seed(tmp: Path) -> World:
         shared = write_jsonl(
             data / "shared.json", [person("p-shared", name="Karwan Ahmed", phone="07911 123456")]
         )
-        de = write_jsonl(data / "de.json", [person("p-1", name="Dschafar Karim")])
+        de = write_jsonl(
+            data / "de.json",
+            [
+                person("p-1", name="Dschafar Karim"),
+                # Another agency's spelling of the canary person, visible to all: the
+                # resolution run links it to the hidden record.
+                person("p-2", name="Zyxkanari Wvutsrk", birthDate="1990-04-05"),
+            ],
+        )
         for path, sub in (
             (h2, Submission(OWNER, "R-CANARY", "H2", OWNER, "B2")),
             (h3, Submission(OWNER, "R-NOHIT", "H3", OWNER, "A1", "no hit: do not disclose")),
@@ -94,6 +107,7 @@ def seed(tmp: Path) -> World:
             (de, Submission("DE-BKA", "B-1", "H1", "all", "C3")),
         ):
             svc.ingest_files([path], sub)
+        svc.resolve(retrain=True)
         # UK-NCA's own users consult the canaries: their audit entries name them.
         uk = Service(store, _principal(store, "analyst.uk-nca"), purpose="op canary")
         uk.search("zyxcanary")

@@ -35,6 +35,8 @@ QUERY_VALUES: dict[str, list[Any]] = {
     "entity": [None, "UK-NCA.p-canary"],
     "user": [None, "analyst.uk-nca"],
     "for_court": [False, True],
+    "left": ["UK-NCA.p-canary", "UK-NCA.p-shared"],
+    "right": ["UK-NCA.p-shared", "UK-NCA.p-nohit"],
     "limit": [None],
     "offset": [None],
 }
@@ -51,6 +53,10 @@ BODIES: dict[str, list[dict[str, Any]]] = {
     "AnswerBody": [{"grant": True}],
     "RetentionBody": [{"erase": False, "today": "2100-01-01"}],
     "UserBody": [{"name": "newbie", "agency": "UK-NCA", "role": "analyst"}],
+    "ResolveBody": [{"retrain": False}],
+    "JudgementBody": [
+        {"left": "UK-NCA.p-canary", "right": "UK-NCA.p-shared", "judgement": "negative"},
+    ],
 }
 
 
@@ -186,6 +192,12 @@ READ_COMMANDS = [
     ["release", "requests", "--json"],
     ["retention", "run", "--today", "2100-01-01", "--json"],
     ["agencies", "list"],
+    ["clusters", "--json"],
+    ["explain", "UK-NCA.p-canary", "UK-NCA.p-shared"],
+    ["explain", "UK-NCA.p-shared", "UK-NCA.p-nohit", "--json"],
+    ["judge", "UK-NCA.p-canary", "UK-NCA.p-shared", "negative"],
+    ["review", "--limit", "5"],
+    ["resolve", "--json"],
 ]
 
 

@@ -22,8 +22,10 @@ from undertow.api import errors
 from undertow.api.limits import BodySizeLimit
 from undertow.api.schemas import (
     AnswerBody,
+    JudgementBody,
     ReleaseBody,
     ReleaseRequestBody,
+    ResolveBody,
     RetentionBody,
     UserBody,
     page,
@@ -260,6 +262,32 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     def answer(svc: Svc, request_id: str, body: AnswerBody) -> dict[str, Any]:
         request, record = svc.answer_release_request(request_id, grant=body.grant, note=body.note)
         return {**request.to_dict(), "statements_released": record.statements if record else 0}
+
+    @app.post("/resolve", summary="Run cross-agency resolution (supervisors, admins)")
+    def resolve(svc: Svc, body: ResolveBody) -> dict[str, Any]:
+        return svc.resolve(retrain=body.retrain, threshold=body.threshold).to_dict()
+
+    @app.get("/clusters", summary="Records you may see with their canonical ids")
+    def clusters(svc: Svc, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+        items = list(svc.clusters())
+        return page(items[offset : offset + limit], limit, offset, len(items))
+
+    @app.get("/explain", summary="The match-weight waterfall of two records")
+    def explain(
+        svc: Svc,
+        left: Annotated[str, Query(max_length=256)],
+        right: Annotated[str, Query(max_length=256)],
+    ) -> dict[str, Any]:
+        return svc.explain(left, right).to_dict()
+
+    @app.post("/judgements", summary="Record a decision on two records")
+    def judge(svc: Svc, body: JudgementBody) -> dict[str, Any]:
+        return svc.judge(body.left, body.right, body.judgement, body.note).to_dict()
+
+    @app.get("/review", summary="Candidate pairs the model is least sure of")
+    def review(svc: Svc, limit: Limit = 20) -> dict[str, Any]:
+        items = [c.to_dict() for c in svc.review_queue(limit)]
+        return page(items, limit, 0, len(items))
 
     @app.post("/retention", summary="Reports past review: flag, or erase (audited)")
     def retention(svc: Svc, body: RetentionBody) -> dict[str, Any]:

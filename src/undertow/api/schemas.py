@@ -40,6 +40,18 @@ class AnswerBody(_Body):
     note: str | None = Field(default=None, max_length=2000)
 
 
+class ResolveBody(_Body):
+    retrain: bool = False
+    threshold: float | None = Field(default=None, gt=0, lt=1)
+
+
+class JudgementBody(_Body):
+    left: str = Field(max_length=256)
+    right: str = Field(max_length=256)
+    judgement: str = Field(max_length=16)
+    note: str | None = Field(default=None, max_length=2000)
+
+
 class RetentionBody(_Body):
     erase: bool = False
     today: date | None = None

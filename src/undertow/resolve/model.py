@@ -18,7 +18,10 @@ Comparisons, strongest level first:
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 # (columns, arrays to explode): pairs sharing a name (in any order and spelling, two
 # words of it suffice), or a one-word name and a birth year, or a (non-hub) phone.
@@ -30,7 +33,7 @@ BLOCKING: list[tuple[tuple[str, ...], list[str] | None]] = [
 ]
 
 
-def settings(*, retain_columns: bool = False) -> Any:
+def settings(*, prior: float = 1e-4, retain_columns: bool = False) -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
@@ -106,6 +109,7 @@ def settings(*, retain_columns: bool = False) -> Any:
             block_on(*cols, arrays_to_explode=explode) for cols, explode in BLOCKING
         ],
         additional_columns_to_retain=["agency"],
+        probability_two_random_records_match=prior,
         retain_matching_columns=retain_columns,
         retain_intermediate_calculation_columns=retain_columns,
     )
@@ -114,28 +118,53 @@ def settings(*, retain_columns: bool = False) -> Any:
 def train(linker: Any, *, max_pairs: float = 2e6, seed: int = 7) -> None:
     """EM training for this run's records.
 
-    The prior (how likely two random records match) is estimated from rules that are
-    nearly always right -- same words and same full birth date, or same words and a
-    shared phone -- assuming they find about a third of the true pairs: most records
-    carry no birth date or phone at all. u comes from random pairs; m from EM on three
+    The prior comes from :func:`estimate_prior`. u comes from random pairs; m from EM on three
     blockings dense in matches, each leaving other comparisons free to learn (EM cannot
     explode arrays: ``phone1`` is a record's first phone).
     """
     from splink import block_on
 
-    linker.training.estimate_probability_two_random_records_match(
-        [
-            block_on("name_key", "dob_exact"),
-            block_on("name_key", "phones", arrays_to_explode=["phones"]),
-        ],
-        recall=0.3,
-    )
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    from splink.internals.exceptions import EMTrainingException
+
     for rule in (
         block_on("skel1", "skel2"),
         block_on("dob_exact"),
         block_on("phone1"),
     ):
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True
-        )
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+        except EMTrainingException:
+            # A small store may have no pairs in a blocking at all: the comparisons that
+            # session would train keep Splink's starting values (the run says it trained,
+            # the explanation shows the weights).
+            log.warning("EM session on %s found no record pairs; skipped", rule)
+
+
+PRIOR_RECALL = 0.3
+
+
+def estimate_prior(con: Any, table: str) -> float:
+    """How likely two random records are to match.
+
+    Counted from rules that are nearly always right -- same words and same full birth
+    date, or same words and a shared phone -- assuming they find about a third of the
+    true pairs, since most records carry no birth date or phone at all. Never zero: a
+    store with no such pair still gets one pair's worth, so weights stay finite.
+    """
+    n = int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+    if n < 2:
+        return 1e-4
+    found = int(
+        con.execute(
+            f"""
+            SELECT count(*) FROM {table} l JOIN {table} r
+              ON l.name_key = r.name_key AND l.unique_id < r.unique_id
+            WHERE l.dob_exact = r.dob_exact OR list_has_any(l.phones, r.phones)
+            """
+        ).fetchall()[0][0]
+    )
+    pairs = n * (n - 1) / 2
+    return min(0.5, max(found / PRIOR_RECALL, 1.0) / pairs)

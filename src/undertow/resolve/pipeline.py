@@ -62,14 +62,23 @@ def splink_pairs(
     and nothing is trained (a new report does not need a retrain)."""
     from splink import Linker
 
-    from undertow.resolve.model import settings, train
+    from undertow.resolve.model import estimate_prior, settings, train
 
     if db_api is None:
         from splink.backends.duckdb import DuckDBAPI
 
         db_api = DuckDBAPI()
     table = db_api.register(parties, dataset_display_name="parties")
-    linker = Linker(table, model if model is not None else settings(), log_level=None)
+    if model is None:
+        import duckdb
+
+        con = duckdb.connect()
+        con.register("parties", parties)
+        model_settings: Any = settings(prior=estimate_prior(con, "parties"))
+        con.close()
+    else:
+        model_settings = model
+    linker = Linker(table, model_settings, log_level=None)
     if model is None:
         train(linker, max_pairs=max_pairs)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
