@@ -69,6 +69,7 @@ def _columns(comparison: dict[str, Any]) -> list[str]:
     return {
         "name": ["name_key", "name_skeletons"],
         "birth_date": ["dob_exact", "dob_month", "dob_year"],
+        "address": ["address_tokens"],
     }.get(name, [name])
 
 
@@ -76,7 +77,8 @@ def explain(store: Store, left_id: str, right_id: str, scope: Scope | None = Non
     """The waterfall for a pair, computed on what ``scope`` may see of the two records
     (the run itself compared everything; a reader is shown only their part)."""
     from splink import Linker
-    from splink.backends.duckdb import DuckDBAPI
+
+    from undertow.resolve.pipeline import duckdb_api
 
     row = store.one("SELECT model, id FROM resolution_runs ORDER BY finished_at DESC LIMIT 1")
     if row is None:
@@ -101,7 +103,7 @@ def explain(store: Store, left_id: str, right_id: str, scope: Scope | None = Non
         record["phone1"] = phones[0] if phones else None
         record["tf_name_key"] = tf.get(record.get("name_key"))
         records.append(record)
-    linker = Linker(DuckDBAPI().register(_table(records)), model, log_level=None)
+    linker = Linker(duckdb_api().register(_table(records)), model, log_level=None)
     scored = linker.inference.score_pair(records[0], records[1]).as_record_list()[0]
     lam = model["probability_two_random_records_match"]
     result = Explanation(left_id, right_id, math.log2(lam / (1 - lam)))

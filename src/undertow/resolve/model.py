@@ -9,9 +9,12 @@ Comparisons, strongest level first:
 
 * name -- same words; 3+ / 2 skeletons (transliteration-proof) in common; Jaro-Winkler of
   the sorted words; 1 skeleton in common.
-* birth date -- same full date; same month; same year where one side is only a year or
-  a 1 January placeholder (weak); same year with different precise dates (evidence
-  against); a year apart.
+* birth date -- same full date; day and month swapped; one keystroke apart; same month;
+  same year where one side is only a year or a 1 January placeholder (weak); same year
+  with different precise dates (evidence against); a year apart; years apart where one
+  side is imprecise (assessed ages) -- kept apart from precise dates that differ.
+* document numbers -- a number in common; one keystroke apart.
+* address -- four or more / two or more words in common.
 * phone (hub phones removed), nationality, gender, country, and the record kind
   (person / organisation / unknown legal entity).
 """
@@ -30,6 +33,9 @@ BLOCKING: list[tuple[tuple[str, ...], list[str] | None]] = [
     (("skel_pairs",), ["skel_pairs"]),
     (("skel1", "dob_year"), None),
     (("phones",), ["phones"]),
+    (("id1",), None),
+    (("dob_exact", "skel1"), None),
+    (("dob_exact", "skel_last"), None),
 ]
 
 
@@ -49,7 +55,17 @@ def settings(*, prior: float = 1e-4, retain_columns: bool = False) -> Any:
                 label_for_charts="same words, spelt differently"
             ),
             cll.ArrayIntersectLevel("name_skeletons", 3),
-            cll.ArrayIntersectLevel("name_skeletons", 2),
+            # Two words of one name are all of the other ("Jafar Karim" / "Jafar Karim
+            # Hassan": a shorter record of the same name) -- unlike two names that share
+            # two words but each have one the other lacks ("Omar Karim Hassan" / "Ahmed
+            # Karim Hassan": brothers, by the father's and grandfather's names).
+            cll.And(
+                cll.ArraySubsetLevel("name_skeletons"),
+                cll.ArrayIntersectLevel("name_skeletons", 2),
+            ).configure(label_for_charts="one name is part of the other"),
+            cll.ArrayIntersectLevel("name_skeletons", 2).configure(
+                label_for_charts="two words in common, others differ"
+            ),
             cll.JaroWinklerLevel("name_key", 0.88),
             cll.ArrayIntersectLevel("name_skeletons", 1),
             cll.ElseLevel(),
@@ -61,6 +77,15 @@ def settings(*, prior: float = 1e-4, retain_columns: bool = False) -> Any:
             cll.NullLevel("dob_year"),
             cll.CustomLevel("dob_exact_l = dob_exact_r", label_for_charts="same date"),
             cll.CustomLevel(
+                "substr(dob_exact_l, 1, 4) = substr(dob_exact_r, 1, 4) "
+                "AND substr(dob_exact_l, 6, 2) = substr(dob_exact_r, 9, 2) "
+                "AND substr(dob_exact_l, 9, 2) = substr(dob_exact_r, 6, 2)",
+                label_for_charts="day and month swapped",
+            ),
+            cll.DamerauLevenshteinLevel("dob_exact", 1).configure(
+                label_for_charts="dates one keystroke apart"
+            ),
+            cll.CustomLevel(
                 "dob_month_l = dob_month_r AND NOT dob_imprecise_l AND NOT dob_imprecise_r",
                 label_for_charts="same month",
             ),
@@ -70,6 +95,13 @@ def settings(*, prior: float = 1e-4, retain_columns: bool = False) -> Any:
             ),
             cll.CustomLevel("dob_year_l = dob_year_r", label_for_charts="same year"),
             cll.CustomLevel("abs(dob_year_l - dob_year_r) <= 1", label_for_charts="a year apart"),
+            # Ages assessed at a border are recorded as 1 January of a guessed year: the
+            # same person's guesses differ by years, while two precise dates that differ
+            # are strong evidence of two people.
+            cll.CustomLevel(
+                "dob_imprecise_l OR dob_imprecise_r",
+                label_for_charts="years differ, one side imprecise",
+            ),
             cll.ElseLevel(),
         ],
     )
@@ -93,12 +125,40 @@ def settings(*, prior: float = 1e-4, retain_columns: bool = False) -> Any:
             ],
         )
 
+    documents = cl.CustomComparison(
+        output_column_name="id_numbers",
+        comparison_levels=[
+            cll.NullLevel("id1"),
+            cll.ArrayIntersectLevel("id_numbers", 1).configure(
+                label_for_charts="a document number in common"
+            ),
+            cll.DamerauLevenshteinLevel("id1", 1).configure(
+                label_for_charts="document numbers one keystroke apart"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+    address = cl.CustomComparison(
+        output_column_name="address",
+        comparison_levels=[
+            cll.NullLevel("address_tokens"),
+            cll.ArrayIntersectLevel("address_tokens", 4).configure(
+                label_for_charts="four or more address words in common"
+            ),
+            cll.ArrayIntersectLevel("address_tokens", 2).configure(
+                label_for_charts="two or three address words in common"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=[
             name,
             dob,
+            documents,
+            address,
             array("phones", "a phone in common"),
             array("nationality", "a nationality in common"),
             cl.ExactMatch("gender"),
@@ -118,7 +178,7 @@ def settings(*, prior: float = 1e-4, retain_columns: bool = False) -> Any:
 def train(linker: Any, *, max_pairs: float = 2e6, seed: int = 7) -> None:
     """EM training for this run's records.
 
-    The prior comes from :func:`estimate_prior`. u comes from random pairs; m from EM on three
+    The prior comes from :func:`estimate_prior`. u comes from random pairs; m from EM on two
     blockings dense in matches, each leaving other comparisons free to learn (EM cannot
     explode arrays: ``phone1`` is a record's first phone).
     """
@@ -127,11 +187,9 @@ def train(linker: Any, *, max_pairs: float = 2e6, seed: int = 7) -> None:
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     from splink.internals.exceptions import EMTrainingException
 
-    for rule in (
-        block_on("skel1", "skel2"),
-        block_on("dob_exact"),
-        block_on("phone1"),
-    ):
+    # No session blocks on the name: namesakes would pass for matches there and teach
+    # the model that matches often disagree on everything else.
+    for rule in (block_on("dob_exact"), block_on("phone1")):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True
@@ -168,3 +226,23 @@ def estimate_prior(con: Any, table: str) -> float:
     )
     pairs = n * (n - 1) / 2
     return min(0.5, max(found / PRIOR_RECALL, 1.0) / pairs)
+
+
+M_FLOOR = 0.01
+
+
+def smooth(model: dict[str, Any], floor: float = M_FLOOR) -> dict[str, Any]:
+    """Keep every level's m probability at least ``floor`` (renormalised).
+
+    EM on a few thousand pairs can drive a level it rarely saw among matches to m = 0,
+    which makes that level an absolute veto: one typo in a birth date, and two records
+    could never match whatever else agrees. A floor turns the veto back into evidence.
+    """
+    for comparison in model["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        # A level EM never saw among matches has no m at all: it gets the floor too.
+        raised = [max(float(lv.get("m_probability") or 0.0), floor) for lv in levels]
+        total = sum(raised)
+        for level, m in zip(levels, raised, strict=True):
+            level["m_probability"] = m / total
+    return model

@@ -49,6 +49,17 @@ def prepare(store: Store, rule: HubRule | None = None) -> Prepared:
     return Prepared(cleaned, hubs)
 
 
+def duckdb_api() -> Any:
+    """Splink's DuckDB backend on a connection that accepts Splink's SQL: DuckDB 2.0
+    rejects the ``x -> ...`` lambdas some Splink levels still write unless told not to."""
+    import duckdb
+    from splink.backends.duckdb import DuckDBAPI
+
+    con = duckdb.connect()
+    con.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
+    return DuckDBAPI(connection=con)
+
+
 def splink_pairs(
     parties: pa.Table,
     *,
@@ -62,12 +73,10 @@ def splink_pairs(
     and nothing is trained (a new report does not need a retrain)."""
     from splink import Linker
 
-    from undertow.resolve.model import estimate_prior, settings, train
+    from undertow.resolve.model import estimate_prior, settings, smooth, train
 
     if db_api is None:
-        from splink.backends.duckdb import DuckDBAPI
-
-        db_api = DuckDBAPI()
+        db_api = duckdb_api()
     table = db_api.register(parties, dataset_display_name="parties")
     if model is None:
         import duckdb
@@ -81,6 +90,9 @@ def splink_pairs(
     linker = Linker(table, model_settings, log_level=None)
     if model is None:
         train(linker, max_pairs=max_pairs)
+        trained = smooth(linker.misc.save_model_to_json())
+        table = db_api.register(parties, dataset_display_name="parties_scored")
+        linker = Linker(table, trained, log_level=None)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     pairs = predictions.as_pyarrow_table().select(  # type: ignore[no-untyped-call]
         ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]

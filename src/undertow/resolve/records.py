@@ -107,7 +107,13 @@ def build_parties(
                            WHERE prop IN ('nationality', 'citizenship')) AS nationality,
                        max(value) FILTER (WHERE prop = 'gender') AS gender,
                        list(DISTINCT value) FILTER (WHERE prop_type = 'phone') AS phones,
-                       list(DISTINCT value) FILTER (WHERE prop = 'country') AS country
+                       list(DISTINCT value) FILTER (WHERE prop = 'country') AS country,
+                       list(DISTINCT upper(regexp_replace(value, '[^A-Za-z0-9]', '', 'g')))
+                           FILTER (WHERE prop IN ('idNumber', 'passportNumber',
+                                                  'registrationNumber', 'taxNumber'))
+                           AS id_numbers,
+                       string_agg(DISTINCT value, ' ') FILTER (WHERE prop = 'address')
+                           AS address
                 FROM statements
                 WHERE schema IN {PARTY_SCHEMAS} AND {_only(only, scope)}
                 GROUP BY entity_id
@@ -138,7 +144,12 @@ def build_parties(
                    nullif(f.nationality, []) AS nationality,
                    f.gender,
                    nullif(f.phones, []) AS phones,
-                   nullif(f.country, []) AS country
+                   nullif(f.country, []) AS country,
+                   nullif(list_filter(f.id_numbers, lambda x: length(x) >= 4), []) AS id_numbers,
+                   list_filter(f.id_numbers, lambda x: length(x) >= 4)[1] AS id1,
+                   nullif(list_distinct(list_filter(regexp_split_to_array(
+                       strip_accents(lower(f.address)), '[^a-z0-9]+'),
+                       lambda x: length(x) > 1)), []) AS address_tokens
             FROM facts f LEFT JOIN named n USING (entity_id)
             ORDER BY unique_id
             """
