@@ -409,11 +409,12 @@ class Service:
         *,
         retrain: bool = False,
         threshold: float | None = None,
+        engine: str = "duckdb",
         progress: Callable[[str], None] | None = None,
     ) -> RunSummary:
         from undertow.resolve import DEFAULT_THRESHOLD, resolve
 
-        query = {"retrain": retrain, "threshold": threshold}
+        query = {"retrain": retrain, "threshold": threshold, "engine": engine}
         with self._audited(Action.RESOLVE, "resolve", query) as rec:
             cut = DEFAULT_THRESHOLD if threshold is None else float(threshold)
             if not 0.0 < cut < 1.0:

@@ -19,6 +19,9 @@ def resolve_cmd(
     threshold: Annotated[
         float | None, typer.Option(help="Match probability that merges two records.")
     ] = None,
+    engine: Annotated[
+        str, typer.Option(help="duckdb (embedded) or spark (local mode; needs Java 17).")
+    ] = "duckdb",
     as_json: JsonOpt = False,
 ) -> None:
     """Link records of the same person, company, account, vessel or vehicle across
@@ -27,6 +30,7 @@ def resolve_cmd(
         summary = svc.resolve(
             retrain=retrain,
             threshold=threshold,
+            engine=engine,
             progress=lambda step: status.update(f"resolving: {step}"),
         )
     if as_json:

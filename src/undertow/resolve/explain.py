@@ -78,12 +78,12 @@ def explain(store: Store, left_id: str, right_id: str, scope: Scope | None = Non
     (the run itself compared everything; a reader is shown only their part)."""
     from splink import Linker
 
-    from undertow.resolve.pipeline import duckdb_api
+    from undertow.resolve.engines import duckdb_api, for_dialect
 
     row = store.one("SELECT model, id FROM resolution_runs ORDER BY finished_at DESC LIMIT 1")
     if row is None:
         raise ConfigError("no resolution run yet: run `undertow resolve` first")
-    model = orjson.loads(row[0])
+    model = for_dialect(orjson.loads(row[0]), "duckdb")
     model["retain_intermediate_calculation_columns"] = True
     model["retain_matching_columns"] = True
     parties = build_parties(store, [left_id, right_id], scope).to_pylist()

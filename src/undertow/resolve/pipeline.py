@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from undertow.resolve.engines import dialect_of, duckdb_api, for_dialect, register
 from undertow.resolve.keys import HubRule, hub_values, identifier_keys
 from undertow.resolve.records import build_parties
 
@@ -49,17 +50,6 @@ def prepare(store: Store, rule: HubRule | None = None) -> Prepared:
     return Prepared(cleaned, hubs)
 
 
-def duckdb_api() -> Any:
-    """Splink's DuckDB backend on a connection that accepts Splink's SQL: DuckDB 2.0
-    rejects the ``x -> ...`` lambdas some Splink levels still write unless told not to."""
-    import duckdb
-    from splink.backends.duckdb import DuckDBAPI
-
-    con = duckdb.connect()
-    con.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
-    return DuckDBAPI(connection=con)
-
-
 def splink_pairs(
     parties: pa.Table,
     *,
@@ -77,7 +67,8 @@ def splink_pairs(
 
     if db_api is None:
         db_api = duckdb_api()
-    table = db_api.register(parties, dataset_display_name="parties")
+    dialect = dialect_of(db_api)
+    table = register(db_api, parties, "parties")
     if model is None:
         import duckdb
 
@@ -86,12 +77,12 @@ def splink_pairs(
         model_settings: Any = settings(prior=estimate_prior(con, "parties"))
         con.close()
     else:
-        model_settings = model
+        model_settings = for_dialect(model, dialect)
     linker = Linker(table, model_settings, log_level=None)
     if model is None:
         train(linker, max_pairs=max_pairs)
         trained = smooth(linker.misc.save_model_to_json())
-        table = db_api.register(parties, dataset_display_name="parties_scored")
+        table = register(db_api, parties, "parties_scored")
         linker = Linker(table, trained, log_level=None)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     pairs = predictions.as_pyarrow_table().select(  # type: ignore[no-untyped-call]

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from undertow.resolve.clusters import IDENTIFIER, JUDGEMENT, MODEL, canonical_id, cluster, edge
+from undertow.resolve.engines import api_for
 from undertow.resolve.judgements import Judgement, current
 from undertow.resolve.pipeline import prepare, splink_pairs
 from undertow.store import Store, utcnow
@@ -73,6 +74,8 @@ def resolve(
     if previous is not None and parties > previous[1] * RETRAIN_GROWTH:
         previous = None
     step("training the model" if previous is None else "scoring with the saved model")
+    if db_api is None:
+        db_api = api_for(engine)
     pairs, model = splink_pairs(
         prepared.parties, model=previous[0] if previous else None, db_api=db_api
     )
