@@ -79,3 +79,13 @@ def test_canonical_ids_are_stable_and_reveal_no_member() -> None:
     assert canonical_id(secret, "DE-BKA.p-1") == canonical_id(secret, "DE-BKA.p-1")
     assert canonical_id(secret, "DE-BKA.p-1") != canonical_id(b"t" * 32, "DE-BKA.p-1")
     assert "p-1" not in canonical_id(secret, "DE-BKA.p-1")
+
+
+def test_canonical_ids_are_the_same_in_python_and_in_the_store() -> None:
+    from undertow.resolve.clusters import canonical_sql
+    from undertow.store import Store
+
+    secret = b"\x01" * 32
+    with Store.open(":memory:") as store:
+        in_sql = store.scalar(f"SELECT {canonical_sql('?')}", [secret.hex(), "UK-NCA.p-1"])
+    assert in_sql == canonical_id(secret, "UK-NCA.p-1")

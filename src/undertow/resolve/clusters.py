@@ -9,27 +9,29 @@ records indirectly. The result is the same for the same edges in any input order
 
 from __future__ import annotations
 
-import hmac
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Edge kinds in the order they are trusted.
 JUDGEMENT, IDENTIFIER, MODEL = 0, 1, 2
 
 
-@dataclass(frozen=True, order=True)
-class Edge:
-    rank: tuple[int, float]
-    """(kind, -probability): lower is stronger."""
+class Edge(NamedTuple):
+    """A plain tuple, so that sorting millions of them stays in C: kind, then the
+    negated probability (stronger first), then the ids for a stable order."""
+
+    kind: int
+    strength: float
     left: str
     right: str
-    reason: str = field(compare=False, default="")
+    reason: str = ""
 
 
 def edge(kind: int, left: str, right: str, probability: float = 1.0, reason: str = "") -> Edge:
     a, b = (left, right) if left <= right else (right, left)
-    return Edge((kind, -probability), a, b, reason)
+    return Edge(kind, -probability, a, b, reason)
 
 
 class _UnionFind:
@@ -60,12 +62,14 @@ class _UnionFind:
 
 
 def cluster(
-    records: Iterable[str], edges: Iterable[Edge], cannot_link: Iterable[tuple[str, str]]
+    records: Iterable[str] | None,
+    edges: Iterable[Edge],
+    cannot_link: Iterable[tuple[str, str]],
 ) -> dict[str, str]:
-    """Map each record to a representative member of its cluster (its smallest id)."""
+    """Map records to a representative member of their cluster (its smallest id): each
+    of ``records``, or -- with ``records=None`` -- only those on an edge (every other
+    record is its own cluster)."""
     uf = _UnionFind()
-    for record in records:
-        uf.find(record)
     apart: dict[str, set[str]] = defaultdict(set)
     for a, b in cannot_link:
         apart[a].add(b)
@@ -74,7 +78,7 @@ def cluster(
         ra, rb = uf.find(e.left), uf.find(e.right)
         if ra == rb:
             continue
-        if _kept_apart(uf.members[ra], uf.members[rb], apart):
+        if apart and _kept_apart(uf.members[ra], uf.members[rb], apart):
             continue
         uf.union(ra, rb)
     out: dict[str, str] = {}
@@ -82,6 +86,9 @@ def cluster(
         representative = min(members)
         for m in members:
             out[m] = representative
+    if records is not None:
+        for record in records:
+            out.setdefault(record, record)
     return out
 
 
@@ -93,6 +100,15 @@ def _kept_apart(a: set[str], b: set[str], apart: dict[str, set[str]]) -> bool:
 def canonical_id(secret: bytes, representative: str) -> str:
     """A cluster's id: a keyed hash of its smallest member. Stable while that member
     stays in the cluster, and it names no record -- a hidden member's id cannot be
-    guessed from it, even by hashing likely ids, without the store's secret."""
-    digest = hmac.new(secret, representative.encode("utf-8"), "sha256").hexdigest()
+    guessed from it, even by hashing likely ids, without the store's secret.
+
+    SHA-256 of the secret (hex) followed by the id: the same value :func:`canonical_sql`
+    computes in the database. Length extension cannot help a guesser here: it yields
+    hashes of ids with padding inside, not of ids anyone would guess."""
+    digest = hashlib.sha256((secret.hex() + representative).encode("utf-8")).hexdigest()
     return f"utw-{digest[:20]}"
+
+
+def canonical_sql(column: str) -> str:
+    """SQL for :func:`canonical_id` of ``column``, with the secret's hex as a parameter."""
+    return f"'utw-' || substr(sha256(? || {column}), 1, 20)"

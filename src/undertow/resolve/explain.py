@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from undertow.errors import ConfigError, NotFoundError
+from undertow.resolve.pipeline import BLOCKING_ONLY
 from undertow.resolve.records import build_parties
 from undertow.store import Store
 from undertow.store.scope import Scope
@@ -102,6 +103,7 @@ def explain(store: Store, left_id: str, right_id: str, scope: Scope | None = Non
         record["phones"] = phones or None
         record["phone1"] = phones[0] if phones else None
         record["tf_name_key"] = tf.get(record.get("name_key"))
+        record.update(dict.fromkeys(BLOCKING_ONLY))
         records.append(record)
     linker = Linker(duckdb_api().register(_table(records)), model, log_level=None)
     scored = linker.inference.score_pair(records[0], records[1]).as_record_list()[0]

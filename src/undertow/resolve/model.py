@@ -26,16 +26,17 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-# (columns, arrays to explode): pairs sharing a name (in any order and spelling, two
-# words of it suffice), or a one-word name and a birth year, or a (non-hub) phone.
+# (columns, arrays to explode): pairs sharing two words of a name (in any order and
+# spelling; common pairs only within a birth year), a one-word name and a birth year,
+# a (non-hub) phone, a document number give or take one keystroke, or a full birth
+# date and any word of the name. The adaptive keys are made in ``pipeline.py``.
 BLOCKING: list[tuple[tuple[str, ...], list[str] | None]] = [
     (("name_key",), None),
-    (("skel_pairs",), ["skel_pairs"]),
-    (("skel1", "dob_year"), None),
+    (("skel_block",), ["skel_block"]),
+    (("skel_single", "dob_year"), None),
     (("phones",), ["phones"]),
-    (("id1",), None),
-    (("dob_exact", "skel1"), None),
-    (("dob_exact", "skel_last"), None),
+    (("id_deletions",), ["id_deletions"]),
+    (("dob_exact", "name_skeletons"), ["name_skeletons"]),
 ]
 
 
@@ -192,7 +193,7 @@ def train(linker: Any, *, max_pairs: float = 2e6, seed: int = 7) -> None:
     for rule in (block_on("dob_exact"), block_on("phone1")):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
+                rule, estimate_without_term_frequencies=True, max_pairs=max_pairs
             )
         except EMTrainingException:
             # A small store may have no pairs in a blocking at all: the comparisons that

@@ -90,15 +90,27 @@ class NameFeatures:
     skeleton_key: str | None
 
 
-def fold(text: str) -> str:
+_WORDS = re.compile(r"[\s,;/()\-]+")
+
+
+@lru_cache(maxsize=262_144)
+def fold(word: str) -> str:
+    """ASCII, lower case. rigour's transliteration is costly (tens of microseconds), so
+    it runs once per distinct word, and not at all for words already in ASCII."""
+    if word.isascii():
+        return word.lower()
     from rigour.text.translit import ascii_text
 
-    return ascii_text(text).lower()
+    return ascii_text(word).lower()
 
 
 @lru_cache(maxsize=262_144)
 def tokens(name: str) -> tuple[str, ...]:
-    words = [w for w in _SPLIT.split(fold(name)) if len(w) > 1 and w not in _DROP]
+    words = []
+    for raw in _WORDS.split(name):
+        for w in _SPLIT.split(fold(raw)) if raw else ():
+            if len(w) > 1 and w not in _DROP:
+                words.append(w)
     return tuple(words)
 
 

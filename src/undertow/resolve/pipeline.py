@@ -33,21 +33,60 @@ def prepare(store: Store, rule: HubRule | None = None) -> Prepared:
         identifier_keys(store)
         hubs = hub_values(store, "resolve_parties_raw", rule or HubRule())
         cleaned = store.arrow(
-            """
+            f"""
             WITH hub AS (SELECT coalesce(list(value), []) AS phones FROM resolve_hubs
-                         WHERE key_type = 'phone')
-            SELECT * EXCLUDE (hub_phones), phones[1] AS phone1 FROM (
-                SELECT p.* REPLACE (nullif(list_filter(p.phones,
-                           lambda x: NOT list_contains(hub.phones, x)), []) AS phones),
-                       hub.phones AS hub_phones
-                FROM resolve_parties_raw p CROSS JOIN hub
-            ) ORDER BY unique_id
+                         WHERE key_type = 'phone'),
+            parties AS (
+                SELECT * EXCLUDE (hub_phones), phones[1] AS phone1 FROM (
+                    SELECT p.* REPLACE (nullif(list_filter(p.phones,
+                               lambda x: NOT list_contains(hub.phones, x)), []) AS phones),
+                           hub.phones AS hub_phones
+                    FROM resolve_parties_raw p CROSS JOIN hub)
+            ),
+            {_blocking_keys("parties")}
             """
         )
     finally:
         store.con.unregister("resolve_parties_raw")
     log.info("%d party records, %d hub identifiers", cleaned.num_rows, len(hubs))
     return Prepared(cleaned, hubs)
+
+
+# A pair of name skeletons carried by more records than this is too common to block on
+# alone ("Ahmed Mohammed"): its records are compared only within the same birth year.
+COMMON_PAIR = 100
+
+# Columns only the blocking rules read; they mean nothing for a single pair.
+BLOCKING_ONLY = ("skel_block", "skel_single", "id_deletions")
+
+
+def _blocking_keys(parties: str) -> str:
+    """SQL (continuing a WITH) adding the blocking keys that adapt to the data:
+
+    * ``skel_block`` -- each pair of name skeletons, or pair + birth year where the pair
+      is common, so blocks stay small however the population grows;
+    * ``skel_single`` -- the skeleton of a one-word name (blocked with the birth year);
+    * ``id_deletions`` -- a document number with each one character left out, so two
+      numbers one keystroke apart share a key.
+    """
+    return f"""
+        sp AS (SELECT unique_id, unnest(skel_pairs) AS k, dob_year FROM {parties}),
+        freq AS (SELECT k, count(*) AS n FROM sp GROUP BY k),
+        keyed AS (
+            SELECT sp.unique_id,
+                   list(CASE WHEN freq.n <= {COMMON_PAIR} THEN sp.k
+                             ELSE sp.k || '|' || sp.dob_year END) AS skel_block
+            FROM sp JOIN freq USING (k)
+            WHERE freq.n <= {COMMON_PAIR} OR sp.dob_year IS NOT NULL
+            GROUP BY sp.unique_id)
+        SELECT p.*, nullif(keyed.skel_block, []) AS skel_block,
+               CASE WHEN len(p.name_skeletons) = 1 THEN p.skel1 END AS skel_single,
+               CASE WHEN p.id1 IS NOT NULL THEN list_prepend(p.id1, list_transform(
+                   range(1, length(p.id1) + 1),
+                   lambda i: substr(p.id1, 1, i - 1) || substr(p.id1, i + 1))) END
+                   AS id_deletions
+        FROM {parties} p LEFT JOIN keyed USING (unique_id) ORDER BY unique_id
+    """
 
 
 def splink_pairs(

@@ -149,7 +149,8 @@ def build_parties(
                    list_filter(f.id_numbers, lambda x: length(x) >= 4)[1] AS id1,
                    nullif(list_distinct(list_filter(regexp_split_to_array(
                        strip_accents(lower(f.address)), '[^a-z0-9]+'),
-                       lambda x: length(x) > 1)), []) AS address_tokens
+                       lambda x: length(x) > 1 OR x SIMILAR TO '[0-9]+')), [])
+                       AS address_tokens
             FROM facts f LEFT JOIN named n USING (entity_id)
             ORDER BY unique_id
             """

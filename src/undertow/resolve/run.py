@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from undertow.resolve.clusters import IDENTIFIER, JUDGEMENT, MODEL, canonical_id, cluster, edge
+from undertow.resolve.clusters import IDENTIFIER, JUDGEMENT, MODEL, canonical_sql, cluster, edge
 from undertow.resolve.engines import api_for
 from undertow.resolve.judgements import Judgement, current
 from undertow.resolve.pipeline import prepare, splink_pairs
@@ -98,8 +98,7 @@ def resolve(
         if j is Judgement.POSITIVE
     ]
     cannot = [pair for pair, j in judged.items() if j is Judgement.NEGATIVE]
-    records = [r[0] for r in store.fetchall("SELECT DISTINCT entity_id FROM statements")]
-    representative = cluster(records, edges, cannot)
+    representative = cluster(None, edges, cannot)
     secret = store.secret("canonical")
     run_id = hashlib.sha1(f"{started.isoformat()}|{by_user}".encode()).hexdigest()[:16]
     summary = _write(
@@ -155,11 +154,10 @@ def _write(
     import pyarrow as pa
 
     ids = list(representative)
-    canon = {rep: canonical_id(secret, rep) for rep in set(representative.values())}
     mapping = pa.table(
         {
             "entity_id": pa.array(ids, pa.string()),
-            "canonical_id": pa.array([canon[representative[i]] for i in ids], pa.string()),
+            "representative": pa.array([representative[i] for i in ids], pa.string()),
         }
     )
     links = pa.table(
@@ -176,8 +174,16 @@ def _write(
     store.execute("BEGIN TRANSACTION")
     try:
         store.execute("DELETE FROM canonical")
+        # Every record gets a canonical id: those on no edge are their own cluster,
+        # hashed in SQL so that a million singletons never pass through Python.
         store.execute(
-            "INSERT INTO canonical SELECT entity_id, canonical_id, ? FROM run_mapping", [run_id]
+            f"""
+            INSERT INTO canonical
+            SELECT e.entity_id, {canonical_sql("coalesce(m.representative, e.entity_id)")}, ?
+            FROM (SELECT DISTINCT entity_id FROM statements) e
+            LEFT JOIN run_mapping m USING (entity_id)
+            """,
+            [secret.hex(), run_id],
         )
         store.execute("DELETE FROM resolve_pairs")
         store.execute(
@@ -208,7 +214,7 @@ def _write(
         summary = RunSummary(
             id=run_id,
             trained=trained,
-            records=len(ids),
+            records=int(store.scalar("SELECT count(*) FROM canonical")),
             party_records=parties,
             pairs=pairs.num_rows,
             clusters=int(stats[0]),
