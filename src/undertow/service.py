@@ -52,6 +52,7 @@ from undertow.store.scope import Scope
 from undertow.store.search import SearchResult, search
 
 if TYPE_CHECKING:
+    from undertow.flows.analyses import TraceReport
     from undertow.resolve import Candidate, Decision, Explanation, RunSummary
 
 log = logging.getLogger(__name__)
@@ -481,6 +482,45 @@ class Service:
             rec.entity_ids = sorted({i for c in queue for i in (c.left_id, c.right_id)})
             return queue
 
+    # -- money -----------------------------------------------------------------
+
+    def trace(
+        self,
+        refs: Sequence[str],
+        *,
+        direction: str = "forward",
+        method: str = "haircut",
+        hops: int = 4,
+        window: str = "30d",
+    ) -> TraceReport:
+        """Follow the money from (or back to) ``refs`` through the payments the principal
+        may see; hidden nodes appear as hit notices and are not traced through."""
+        from undertow.flows.analyses import trace_money
+
+        query = {
+            "seeds": list(refs),
+            "direction": direction,
+            "method": method,
+            "hops": hops,
+            "window": window,
+        }
+        with self._audited(Action.CONSULT, "trace", query) as rec:
+            self._need_purpose("a money trace")
+            if not refs:
+                raise ConfigError("a trace needs at least one seed")
+            report = trace_money(
+                self.store,
+                self.scope,
+                list(refs),
+                direction=direction,  # type: ignore[arg-type]
+                method=method,  # type: ignore[arg-type]
+                hops=int(hops),
+                window_days=parse_window(window),
+            )
+            rec.entity_ids = report.node_ids
+            rec.query["hit_notices"] = sorted(n for n, d in report.nodes.items() if d.get("notice"))
+        return report
+
     # -- retention -------------------------------------------------------------
 
     def retention(self, *, erase: bool, today: date | None = None) -> RetentionResult:
@@ -494,6 +534,16 @@ class Service:
                 statements_deleted=deleted,
             )
         return RetentionResult(due, erase, deleted)
+
+
+def parse_window(text: str) -> int:
+    """A time window in days: ``30``, ``30d``, ``4w``."""
+    raw = text.strip().lower()
+    unit = 7 if raw.endswith("w") else 1
+    number = raw.rstrip("dw")
+    if not number.isdigit():
+        raise ConfigError(f"window {text!r}: write days as 30d or weeks as 4w")
+    return int(number) * unit
 
 
 def parse_day(text: str | None, what: str) -> date | None:

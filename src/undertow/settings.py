@@ -41,6 +41,10 @@ class Settings:
     max_upload_bytes: int = 512 * 1024 * 1024
     """Largest request body the HTTP API accepts (an uploaded report file)."""
 
+    rates: str = ""
+    """A CSV of euro rates (``month,currency,per_eur[,precision]``) replacing the shipped
+    table (see ``undertow/flows/data/RATES.md``); empty for the shipped one."""
+
     def __post_init__(self) -> None:
         if self.workers < 0 or self.parallel_min_bytes < 0:
             raise ConfigError("settings workers and parallel_min_bytes cannot be negative")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -78,8 +79,10 @@ def seed(tmp: Path) -> World:
                     "properties": {
                         "payer": ["p-canary"],
                         "payerAccount": ["acc-canary"],
+                        "beneficiary": ["p-shared"],
                         "amount": ["987,654.32"],
                         "currency": ["GBP"],
+                        "date": ["2024-03-01"],
                     },
                 },
             ],
@@ -88,8 +91,15 @@ def seed(tmp: Path) -> World:
             data / "canary-h3.json",
             [person("p-nohit", name="Qnohitcanary Hthreecanary", phone="07400 900456")],
         )
+        # Payments all may see, to and from the hidden canary person: a trace shows that
+        # end as a hit notice. The hidden payment above pays p-shared too.
         shared = write_jsonl(
-            data / "shared.json", [person("p-shared", name="Karwan Ahmed", phone="07911 123456")]
+            data / "shared.json",
+            [
+                person("p-shared", name="Karwan Ahmed", phone="07911 123456"),
+                _payment("pay-shared-1", "p-shared", "p-canary", "1200", "2024-03-05"),
+                _payment("pay-shared-2", "p-canary", "p-shared", "300", "2024-03-02"),
+            ],
         )
         de = write_jsonl(
             data / "de.json",
@@ -114,6 +124,11 @@ def seed(tmp: Path) -> World:
         uk.entity("UK-NCA.p-canary")
         svc.close()
     return World(db, tokens, data)
+
+
+def _payment(pid: str, payer: str, payee: str, amount: str, day: str) -> dict[str, Any]:
+    props = {"payer": [payer], "beneficiary": [payee], "amount": [amount], "date": [day]}
+    return {"id": pid, "schema": "Payment", "properties": {**props, "currency": ["EUR"]}}
 
 
 def _principal(store: Store, name: str):  # type: ignore[no-untyped-def]

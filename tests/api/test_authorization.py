@@ -239,6 +239,13 @@ OPS: list[Op] = [
         None,
     ),
     Op(
+        "trace",
+        Action.CONSULT,
+        False,
+        lambda c, w, a, t: ("GET", "/flows/trace", {"params": {"seed": "UK-NCA.p-shared"}}),
+        lambda w, a, t: ["flows", "trace", "UK-NCA.p-shared"],
+    ),
+    Op(
         "retention",
         Action.RETENTION,
         False,

@@ -39,6 +39,11 @@ QUERY_VALUES: dict[str, list[Any]] = {
     "right": ["UK-NCA.p-shared", "UK-NCA.p-nohit"],
     "limit": [None],
     "offset": [None],
+    "seed": [["UK-NCA.p-shared"], ["UK-NCA.p-canary"], ["UK-NCA.acc-canary", "UK-NCA.p-shared"]],
+    "direction": ["forward", "backward"],
+    "method": ["haircut", "fifo"],
+    "hops": [None, 2],
+    "window": [None, "60d"],
 }
 BODIES: dict[str, list[dict[str, Any]]] = {
     "ReleaseBody": [
@@ -167,6 +172,37 @@ def test_no_hit_means_not_even_a_notice(client: Any, world: World) -> None:
     ].replace("p-never-was", "X")
 
 
+def test_a_trace_shows_hidden_ends_as_notices_and_hidden_payments_not_at_all(
+    client: Any, world: World
+) -> None:
+    def trace(agency: str, direction: str) -> dict[str, Any]:
+        response = client.get(
+            "/flows/trace",
+            params={"seed": "UK-NCA.p-shared", "direction": direction, "method": "fifo"},
+            headers=bearer(world.token(agency, "analyst")),
+        )
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    # The owner sees the hidden payment (987,654.32 GBP) paying p-shared; nobody else.
+    owner = trace(OWNER, "backward")
+    assert "pay-canary" in {p["entity_id"] for p in owner["payments"]}
+    assert owner["seed_eur"] > 1_000_000
+    other = trace("DE-BKA", "backward")
+    assert {p["entity_id"] for p in other["payments"]} == {"pay-shared-2"}
+    assert other["seed_eur"] == 300.0
+    # Forward, the money reaches the canary person: shown by the id the visible
+    # payment names, with a notice, never with a name or a canonical id.
+    forward = trace("DE-BKA", "forward")
+    ends = {n["node"]: n for n in forward["nodes"]}
+    assert ends["UK-NCA.p-canary"]["notice"].startswith("no record you may see")
+    assert ends["UK-NCA.p-canary"]["name"] is None
+    assert ends["UK-NCA.p-canary"]["stop"] == "hidden"
+    assert not any(n.startswith("utw-") and n != forward["seeds"][0] for n in ends)
+    mine = {n["node"]: n for n in trace(OWNER, "forward")["nodes"]}
+    assert any(n.get("name") == "Zyxcanary Wvutsrq" for n in mine.values())
+
+
 def test_the_owner_sees_its_values(client: Any, world: World) -> None:
     headers = bearer(world.token(OWNER, "analyst"))
     entity = client.get("/entities/UK-NCA.p-canary", headers=headers).json()
@@ -198,6 +234,9 @@ READ_COMMANDS = [
     ["judge", "UK-NCA.p-canary", "UK-NCA.p-shared", "negative"],
     ["review", "--limit", "5"],
     ["resolve", "--json"],
+    ["flows", "trace", "UK-NCA.p-shared", "--json"],
+    ["flows", "trace", "UK-NCA.p-shared", "--direction", "backward", "--method", "fifo"],
+    ["flows", "trace", "UK-NCA.p-canary", "--json"],
 ]
 
 

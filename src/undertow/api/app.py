@@ -289,6 +289,18 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
         items = [c.to_dict() for c in svc.review_queue(limit)]
         return page(items, limit, 0, len(items))
 
+    @app.get("/flows/trace", summary="Follow the money from or to seeds (needs X-Purpose)")
+    def trace(
+        svc: Svc,
+        seed: Annotated[list[str], Query(max_length=50)],
+        direction: Annotated[str, Query(pattern="^(forward|backward)$")] = "forward",
+        method: Annotated[str, Query(pattern="^(haircut|fifo)$")] = "haircut",
+        hops: Annotated[int, Query(ge=1, le=12)] = 4,
+        window: Annotated[str, Query(max_length=8)] = "30d",
+    ) -> dict[str, Any]:
+        report = svc.trace(seed, direction=direction, method=method, hops=hops, window=window)
+        return report.to_dict()
+
     @app.post("/retention", summary="Reports past review: flag, or erase (audited)")
     def retention(svc: Svc, body: RetentionBody) -> dict[str, Any]:
         result = svc.retention(erase=body.erase, today=body.today)

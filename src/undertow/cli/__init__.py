@@ -1,6 +1,13 @@
 """The ``undertow`` command: thin shells over :mod:`undertow.service`."""
 
-from undertow.cli import access, ingest, reads, resolve, scenario  # noqa: F401  (registers commands)
+from undertow.cli import (  # noqa: F401  (registers commands)
+    access,
+    flows,
+    ingest,
+    reads,
+    resolve,
+    scenario,
+)
 from undertow.cli.app import app
 
 

@@ -1,0 +1,126 @@
+"""The money analyses as a reader asks for them: their scoped payments, seeds named the
+way they know them, and results that show hidden nodes only as hit notices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from undertow.errors import NotFoundError
+from undertow.flows.engine import DuckDBEngine, Engine
+from undertow.flows.graph import PaymentTables, payment_tables
+from undertow.flows.trace import Direction, Method, Trace, trace
+from undertow.store import Store
+from undertow.store.scope import Scope
+
+
+@dataclass
+class TraceReport:
+    trace: Trace
+    nodes: dict[str, dict[str, Any]]
+    """Each node of the trace: ``name``, ``schema``, ``country``, ``notice``."""
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.trace.to_dict()
+        for row in out["nodes"]:
+            row.update(self.nodes.get(row["node"], {}))
+        return out
+
+    @property
+    def node_ids(self) -> list[str]:
+        return sorted(self.trace.nodes)
+
+
+def engine_with(tables: PaymentTables, engine: Engine | None = None) -> Engine:
+    engine = engine or DuckDBEngine()
+    engine.register("payments", tables.payments)
+    engine.register("nodes", tables.nodes)
+    return engine
+
+
+def seed_nodes(store: Store, scope: Scope, tables: PaymentTables, refs: list[str]) -> list[str]:
+    """The nodes that ``refs`` (canonical ids, record ids, account ids) stand for in the
+    reader's graph. A ref the reader cannot see is reported as not found, whether or
+    not it exists."""
+    where, params = scope.where("s")
+    known = set(tables.nodes.column("node").to_pylist()) - tables.hidden
+    account_node = _account_nodes(tables)
+    out: list[str] = []
+    for ref in refs:
+        ref = ref.strip()
+        row = store.one(
+            f"""
+            SELECT coalesce(c.canonical_id, s.entity_id) FROM statements s
+            LEFT JOIN canonical c USING (entity_id)
+            WHERE (s.entity_id = ? OR c.canonical_id = ?) AND {where} LIMIT 1
+            """,
+            [ref, ref, *params],
+        )
+        if row is None:
+            raise NotFoundError(f"no entity {ref!r} (or none you may see)")
+        node = account_node.get(row[0], row[0])
+        if node not in known:
+            raise NotFoundError(f"{ref!r} made or received no payment you may see")
+        out.append(node)
+    return sorted(set(out))
+
+
+def _account_nodes(tables: PaymentTables) -> dict[str, str]:
+    """Accounts folded into their holder: the account's id -> the holder's node."""
+    p = tables.payments
+    out: dict[str, str] = {}
+    for account_col, node_col in (("src_account", "src"), ("dst_account", "dst")):
+        for account, node in zip(
+            p.column(account_col).to_pylist(), p.column(node_col).to_pylist(), strict=True
+        ):
+            if account is not None and account != node:
+                out.setdefault(account, node)
+    return out
+
+
+def describe(tables: PaymentTables, ids: list[str]) -> dict[str, dict[str, Any]]:
+    wanted = set(ids)
+    n = tables.nodes
+    out: dict[str, dict[str, Any]] = {}
+    for node, name, schema, country, notice in zip(
+        n.column("node").to_pylist(),
+        n.column("name").to_pylist(),
+        n.column("schema").to_pylist(),
+        n.column("country").to_pylist(),
+        n.column("notice").to_pylist(),
+        strict=True,
+    ):
+        if node in wanted:
+            out[node] = {"name": name, "schema": schema, "country": country, "notice": notice}
+    return out
+
+
+def trace_money(
+    store: Store,
+    scope: Scope,
+    refs: list[str],
+    *,
+    direction: Direction = "forward",
+    method: Method = "haircut",
+    hops: int = 4,
+    window_days: int = 30,
+    engine: Engine | None = None,
+) -> TraceReport:
+    tables = payment_tables(store, scope)
+    seeds = seed_nodes(store, scope, tables, refs)
+    hidden = tables.hidden
+    nodes = tables.nodes
+    kinds = dict(
+        zip(nodes.column("node").to_pylist(), nodes.column("schema").to_pylist(), strict=True)
+    )
+    result = trace(
+        engine_with(tables, engine),
+        seeds,
+        direction=direction,
+        method=method,
+        hops=hops,
+        window_days=window_days,
+        stop_at=hidden,
+        kinds=kinds,
+    )
+    return TraceReport(result, describe(tables, list(result.nodes)))

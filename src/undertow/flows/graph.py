@@ -1,0 +1,192 @@
+"""The transaction graph as one reader may see it: payments over canonical entities.
+
+Read through the reader's scope, as every analysis is. A Payment the reader may see is
+in the graph; one they may not see is not -- the money it moved is simply not there
+for them. A visible payment that names a party or account the reader may not see keeps
+that end as the id the payment names (which the reader can already read) with a hit
+notice, and is never mapped to a canonical id: that would tell them which visible
+person the hidden record was matched to.
+
+Account holders come from ``Ownership`` (owner -> asset) and a wallet's ``holder``; an
+account with one holder is folded into that holder, a joint account stays a node of its
+own. The same payment recorded by two agencies (a transfer between two accounts under
+two production orders) is counted once: the copy in the agency holding most records of
+that (source, destination, day, amount, currency) is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from undertow.flows.columns import NODES, PAYMENTS
+from undertow.flows.rates import load_rates, to_eur_sql
+from undertow.store import Store
+from undertow.store.scope import Scope
+
+# Tokens a payment in which is a crypto transfer, whatever the record calls it.
+CRYPTO_CURRENCIES = ("BTC", "ETH", "USDT", "USDC", "TRX", "XMR", "LTC", "BNB")
+
+# The schema a node is shown as, most specific first.
+_SCHEMA_ORDER = ("Person", "Company", "Organization", "LegalEntity", "CryptoWallet", "BankAccount")
+
+
+@dataclass
+class PaymentTables:
+    payments: pa.Table
+    nodes: pa.Table
+
+    @property
+    def hidden(self) -> set[str]:
+        """Nodes the reader may not see (shown only with a hit notice)."""
+        notices = self.nodes.column("notice").to_pylist()
+        return {n for n, t in zip(self.nodes.column("node").to_pylist(), notices, strict=True) if t}
+
+
+def payment_tables(store: Store, scope: Scope, rates_path: str | None = None) -> PaymentTables:
+    """The reader's ``payments`` and ``nodes`` (schemas in :mod:`undertow.flows.columns`)."""
+    where, params = scope.where("s")
+    crypto = ", ".join(f"'{c}'" for c in CRYPTO_CURRENCIES)
+    rates = load_rates(rates_path)
+    store.con.register("flow_rates", rates)
+    try:
+        store.execute("DROP TABLE IF EXISTS temp.flow_payments")
+        store.execute(
+            f"""
+            CREATE TEMP TABLE flow_payments AS
+            WITH vis AS (SELECT * FROM statements s WHERE {where}),
+            seen AS (
+                SELECT v.entity_id, coalesce(c.canonical_id, v.entity_id) AS cid
+                FROM (SELECT DISTINCT entity_id FROM vis) v
+                LEFT JOIN canonical c USING (entity_id)),
+            raw AS (
+                SELECT entity_id AS payment, any_value(agency) AS agency,
+                       any_value(local_id) AS local_id,
+                       min(value) FILTER (WHERE prop = 'date') AS date_text,
+                       min(value) FILTER (WHERE prop = 'amount') AS amount_text,
+                       min(value) FILTER (WHERE prop = 'currency') AS currency,
+                       min(value) FILTER (WHERE prop = 'payer') AS payer,
+                       min(value) FILTER (WHERE prop = 'beneficiary') AS beneficiary,
+                       min(value) FILTER (WHERE prop = 'payerAccount') AS payer_account,
+                       min(value) FILTER (WHERE prop = 'beneficiaryAccount')
+                           AS beneficiary_account,
+                       min(value) FILTER (WHERE prop = 'transactionNumber') AS reference,
+                       min(value) FILTER (WHERE prop = 'purpose') AS purpose
+                FROM vis WHERE schema = 'Payment' GROUP BY entity_id),
+            owned AS (
+                SELECT min(value) FILTER (WHERE prop = 'asset') AS asset,
+                       min(value) FILTER (WHERE prop = 'owner') AS owner
+                FROM vis WHERE schema = 'Ownership' GROUP BY entity_id
+                UNION ALL
+                SELECT entity_id, value FROM vis WHERE schema = 'CryptoWallet' AND prop = 'holder'),
+            holder AS (
+                SELECT coalesce(a.cid, o.asset) AS account,
+                       CASE WHEN count(DISTINCT coalesce(h.cid, o.owner)) = 1
+                            THEN min(coalesce(h.cid, o.owner)) END AS owner
+                FROM owned o LEFT JOIN seen a ON a.entity_id = o.asset
+                LEFT JOIN seen h ON h.entity_id = o.owner
+                WHERE o.asset IS NOT NULL AND o.owner IS NOT NULL GROUP BY 1),
+            kinds AS (
+                SELECT entity_id, min(schema) FILTER (WHERE schema = 'CryptoWallet') AS wallet,
+                       min(schema) FILTER (WHERE schema = 'BankAccount') AS bank
+                FROM vis WHERE schema IN ('CryptoWallet', 'BankAccount') GROUP BY entity_id),
+            ends AS (
+                SELECT r.*,
+                       coalesce(sp.cid, r.payer) AS src_party,
+                       coalesce(dp.cid, r.beneficiary) AS dst_party,
+                       coalesce(sa.cid, r.payer_account) AS src_account,
+                       coalesce(da.cid, r.beneficiary_account) AS dst_account,
+                       CASE
+                           WHEN ks.wallet IS NOT NULL OR kd.wallet IS NOT NULL
+                                OR kp.wallet IS NOT NULL OR kb.wallet IS NOT NULL
+                                OR r.currency IN ({crypto}) THEN 'crypto'
+                           WHEN ks.bank IS NOT NULL OR kd.bank IS NOT NULL
+                                OR r.payer_account IS NOT NULL
+                                OR r.beneficiary_account IS NOT NULL THEN 'bank'
+                           WHEN regexp_matches(lower(coalesce(r.purpose, '')),
+                                               '\\bcash\\b|withdraw|atm\\b') THEN 'cash'
+                           WHEN r.reference IS NOT NULL THEN 'hawala'
+                           ELSE 'other' END AS channel
+                FROM raw r
+                LEFT JOIN seen sp ON sp.entity_id = r.payer
+                LEFT JOIN seen dp ON dp.entity_id = r.beneficiary
+                LEFT JOIN seen sa ON sa.entity_id = r.payer_account
+                LEFT JOIN seen da ON da.entity_id = r.beneficiary_account
+                LEFT JOIN kinds ks ON ks.entity_id = r.payer_account
+                LEFT JOIN kinds kd ON kd.entity_id = r.beneficiary_account
+                LEFT JOIN kinds kp ON kp.entity_id = r.payer
+                LEFT JOIN kinds kb ON kb.entity_id = r.beneficiary),
+            placed AS (
+                SELECT e.* EXCLUDE (payer, beneficiary, payer_account, beneficiary_account,
+                                    date_text, amount_text),
+                       coalesce(e.src_party, hs.owner, e.src_account) AS src,
+                       coalesce(e.dst_party, hd.owner, e.dst_account) AS dst,
+                       TRY_CAST(e.amount_text AS DOUBLE) AS amount,
+                       TRY_CAST(CASE length(e.date_text)
+                                    WHEN 4 THEN e.date_text || '-01-01'
+                                    WHEN 7 THEN e.date_text || '-01'
+                                    ELSE substr(e.date_text, 1, 10) END AS DATE) AS day,
+                       CASE length(e.date_text) WHEN 4 THEN 'year' WHEN 7 THEN 'month'
+                            ELSE 'day' END AS day_precision
+                FROM ends e
+                LEFT JOIN holder hs ON hs.account = e.src_account
+                LEFT JOIN holder hd ON hd.account = e.dst_account),
+            keyed AS (
+                SELECT *, count(*) OVER (PARTITION BY src, dst, day, amount, currency, agency)
+                              AS agency_copies
+                FROM placed
+                WHERE src IS NOT NULL AND dst IS NOT NULL AND amount > 0 AND day IS NOT NULL),
+            chosen AS (
+                SELECT * FROM keyed
+                QUALIFY dense_rank() OVER (PARTITION BY src, dst, day, amount, currency
+                                           ORDER BY agency_copies DESC, agency) = 1)
+            SELECT * EXCLUDE (agency_copies) FROM chosen
+            """,
+            params,
+        )
+        payments = store.arrow(
+            f"""
+            WITH converted AS ({to_eur_sql("flow_payments", "flow_rates")})
+            SELECT payment, agency, local_id, day, day_precision, amount, currency, eur,
+                   src, dst, src_account, dst_account, src_party, dst_party, reference,
+                   purpose, channel,
+                   row_number() OVER (ORDER BY day, payment) AS seq
+            FROM converted ORDER BY seq
+            """
+        ).cast(PAYMENTS)
+        nodes = _nodes(store, where, params)
+    finally:
+        store.con.unregister("flow_rates")
+        store.execute("DROP TABLE IF EXISTS temp.flow_payments")
+    return PaymentTables(payments, nodes)
+
+
+def _nodes(store: Store, where: str, params: list[str]) -> pa.Table:
+    order = ", ".join(f"'{s}'" for s in _SCHEMA_ORDER)
+    return store.arrow(
+        f"""
+        WITH ends AS (
+            SELECT src AS node FROM flow_payments UNION SELECT dst FROM flow_payments
+            UNION SELECT src_account FROM flow_payments WHERE src_account IS NOT NULL
+            UNION SELECT dst_account FROM flow_payments WHERE dst_account IS NOT NULL),
+        vis AS (SELECT * FROM statements s WHERE {where}),
+        members AS (
+            SELECT coalesce(c.canonical_id, v.entity_id) AS node, v.*
+            FROM vis v LEFT JOIN canonical c USING (entity_id)),
+        described AS (
+            SELECT node,
+                   min(value) FILTER (WHERE prop = 'name') AS name,
+                   min(schema ORDER BY list_position([{order}], schema)) AS schema,
+                   lower(coalesce(
+                       min(value) FILTER (WHERE prop IN ('country', 'jurisdiction')),
+                       min(substr(value, 1, 2)) FILTER (WHERE prop = 'iban'),
+                       min(value) FILTER (WHERE prop = 'nationality'))) AS country
+            FROM members WHERE node IN (SELECT node FROM ends) GROUP BY node)
+        SELECT e.node, d.name, d.schema, d.country, CAST(NULL AS VARCHAR) AS role,
+               CASE WHEN d.node IS NULL THEN
+                   'no record you may see: ask ' || split_part(e.node, '.', 1) END AS notice
+        FROM ends e LEFT JOIN described d USING (node) ORDER BY e.node
+        """,
+        params,
+    ).cast(NODES)
