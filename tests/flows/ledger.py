@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 import pyarrow as pa
 
@@ -11,15 +13,13 @@ from undertow.flows.columns import PAYMENTS
 START = date(2024, 1, 1)
 
 
-def payments(
-    rows: list[tuple[str, str, int, float] | tuple[str, str, int, float, dict[str, object]]],
-) -> pa.Table:
+def payments(rows: Sequence[tuple[Any, ...]]) -> pa.Table:
     """Payments in the order given (``seq``), ``day`` as days after 1 Jan 2024; an
     optional dict sets other columns (``channel``, ``reference``, ``currency``...)."""
     cols: dict[str, list[object]] = {f.name: [] for f in PAYMENTS}
     for seq, row in enumerate(rows, start=1):
         src, dst, day, eur = row[:4]
-        extra: dict[str, object] = row[4] if len(row) > 4 else {}
+        extra: dict[str, Any] = row[4] if len(row) > 4 else {}
         values = {
             "payment": f"T.p{seq}",
             "agency": "UK-NCA",
