@@ -58,16 +58,11 @@ class SparkEngine:
 
     def __init__(self, spark: Any = None) -> None:
         if spark is None:
-            from pyspark.sql import SparkSession
+            # The one local session of the process, set up as resolution needs it (Spark
+            # hands every later caller the first session, whatever they configure).
+            from undertow.resolve.engines import spark_session
 
-            spark = (
-                SparkSession.builder.master("local[2]")
-                .appName("undertow-flows")
-                .config("spark.sql.shuffle.partitions", "8")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.session.timeZone", "UTC")
-                .getOrCreate()
-            )
+            spark = spark_session()
         self.spark = spark
         self._suffix = secrets.token_hex(4)
         self._names: set[str] = set()
