@@ -10,12 +10,14 @@ most people a handful), days over two years, log-normal amounts, mostly bank tra
 with some hawala and crypto. Then, on 2 cores:
 
 * **trace** -- ``undertow.flows.trace`` forward, 4 hops, 30-day window, haircut and
-  FIFO, from ``--seeds`` random payers: median and p95 seconds, on the Arrow table and
-  on a DuckDB table sorted by node;
+  FIFO, from ``--seeds`` random payers: median and p95 seconds, on the Arrow table, on
+  a DuckDB table, and with every node's history prepared once (``prepare_history``,
+  timed apart) for many traces over the same payments;
 * **networkx** -- the same time-respecting haircut trace written plainly in Python over
-  a networkx ``MultiDiGraph`` (``tests/flows/reference.py``), on a ``--sample`` of the
-  payments (networkx cannot hold ten million edges in 24 GB with room to spare), beside
-  Undertow on the same sample; the two must agree;
+  a networkx ``MultiDiGraph`` (``tests/flows/reference.py``), on a graph of the same
+  shape with ``--sample`` payments (networkx cannot hold ten million edges in 24 GB
+  with room to spare, and a random sample of them is too sparse to trace through),
+  beside Undertow on the same graph; the two must agree;
 * **recursive CTE** -- the naive query (every time-respecting path of up to 4 hops,
   amounts capped along the path, no attribution) for ``--cte-seeds`` seeds, each with
   a time limit;
@@ -47,7 +49,7 @@ from tests.flows.reference import Pay, carries
 
 from undertow.flows.columns import NODES, PAYMENTS
 from undertow.flows.engine import DuckDBEngine
-from undertow.flows.trace import trace
+from undertow.flows.trace import DUST, prepare_history, trace
 
 START = date(2023, 1, 1)
 COUNTRIES = ["gb", "de", "fr", "be", "nl", "iq", "tr", "ir"]
@@ -114,11 +116,13 @@ def generate(n: int, nodes: int, seed: int) -> tuple[pa.Table, pa.Table]:
     return table, node_table
 
 
-def timed_traces(engine: Any, seeds: list[str], method: str) -> tuple[list[float], list[int]]:
+def timed_traces(
+    engine: Any, seeds: list[str], method: str, prepared: bool = False
+) -> tuple[list[float], list[int]]:
     times, sizes = [], []
     for s in seeds:
         t0 = time.perf_counter()
-        result = trace(engine, [s], method=method, hops=4, window_days=30)  # type: ignore[arg-type]
+        result = trace(engine, [s], method=method, hops=4, window_days=30, prepared=prepared)  # type: ignore[arg-type]
         times.append(time.perf_counter() - t0)
         sizes.append(len(result.payments))
     return times, sizes
@@ -158,7 +162,9 @@ def networkx_graph(table: pa.Table) -> Any:
     return g
 
 
-def networkx_trace(g: Any, seed: str, method: str, hops: int, window: int) -> dict[str, float]:
+def networkx_trace(
+    g: Any, seed: str, method: str, hops: int, window: int, dust: float
+) -> dict[str, float]:
     """The reference tracer over networkx adjacency: each frontier node's history from
     its in- and out-edges, carries by the definition, hop by hop."""
 
@@ -174,6 +180,7 @@ def networkx_trace(g: Any, seed: str, method: str, hops: int, window: int) -> di
     amount = dict(tainted)
     dst = {k: v for _u, v, k in g.out_edges(seed, keys=True)}
     total = dict(tainted)
+    floor = max(0.01, dust * sum(tainted.values()))
     for _ in range(hops - 1):
         frontier: dict[str, float] = defaultdict(float)
         by_node: dict[str, list[str]] = defaultdict(list)
@@ -188,7 +195,7 @@ def networkx_trace(g: Any, seed: str, method: str, hops: int, window: int) -> di
             for (i, k), c in carried.items():
                 if i in arrived:
                     frontier[k] += c * tainted[i] / amount[i]
-        tainted = {k: min(amount[k], v) for k, v in frontier.items() if v >= 0.01}
+        tainted = {k: min(amount[k], v) for k, v in frontier.items() if v >= floor}
         for k, v in tainted.items():
             total[k] = total.get(k, 0.0) + v
         if not tainted:
@@ -225,12 +232,21 @@ def cte_time(con: Any, seed: str, limit: float) -> float | None:
     return time.perf_counter() - t0
 
 
+def engine_with_limit(limit: str) -> DuckDBEngine:
+    engine = DuckDBEngine()
+    engine.con.execute(f"SET memory_limit = '{limit}'")
+    return engine
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--payments", type=int, default=10_000_000)
     ap.add_argument("--nodes", type=int, default=1_000_000)
     ap.add_argument("--seeds", type=int, default=50)
-    ap.add_argument("--sample", type=int, default=1_000_000)
+    ap.add_argument("--sample", type=int, default=300_000)
+    ap.add_argument("--nx-seeds", type=int, default=10)
+    ap.add_argument("--unprepared-seeds", type=int, default=5)
+    ap.add_argument("--memory", default="8GB", help="DuckDB memory limit per engine")
     ap.add_argument("--cte-seeds", type=int, default=10)
     ap.add_argument("--cte-limit", type=float, default=60.0)
     ap.add_argument("--seed", type=int, default=7)
@@ -252,27 +268,33 @@ def main() -> None:
     picks = rng.choice(payments.num_rows, size=args.seeds, replace=False)
     seeds = sorted({payments.column("src")[int(i)].as_py() for i in picks})
 
-    # Undertow on the Arrow table, then on a DuckDB table ordered by day.
-    engine = DuckDBEngine()
+    # Undertow with every node's history prepared once (the way to run many traces),
+    # then without: on a DuckDB table, and on the Arrow table (a few seeds: slow).
+    engine = engine_with_limit(args.memory)
     engine.register("payments", payments)
     engine.register("nodes", nodes)
-    for method in ("haircut", "fifo"):
-        times, sizes = timed_traces(engine, seeds, method)
-        report(f"Undertow trace {method}, 4 hops, Arrow table", times, sizes)
-    native = DuckDBEngine()
+    native = engine_with_limit(args.memory)
     t0 = time.perf_counter()
     native.con.register("arrow_payments", payments)
     native.con.execute("CREATE TABLE payments AS SELECT * FROM arrow_payments ORDER BY seq")
     native.con.unregister("arrow_payments")
     print(f"DuckDB table loaded in {time.perf_counter() - t0:.1f} s", flush=True)
-    times, sizes = timed_traces(native, seeds, "haircut")
-    report("Undertow trace haircut, 4 hops, DuckDB table", times, sizes)
+    t0 = time.perf_counter()
+    prepare_history(native)
+    print(f"every node's history prepared in {time.perf_counter() - t0:.1f} s", flush=True)
+    for method in ("haircut", "fifo"):
+        times, sizes = timed_traces(native, seeds, method, prepared=True)
+        report(f"Undertow trace {method}, 4 hops, prepared histories", times, sizes)
+    few = seeds[: args.unprepared_seeds]
+    times, sizes = timed_traces(native, few, "haircut")
+    report("Undertow trace haircut, 4 hops, DuckDB table, per hop", times, sizes)
+    times, sizes = timed_traces(engine, few, "haircut")
+    report("Undertow trace haircut, 4 hops, Arrow table, per hop", times, sizes)
 
-    # networkx on a sample, beside Undertow on the same sample.
-    sample_rows = np.sort(
-        rng.choice(payments.num_rows, size=min(args.sample, payments.num_rows), replace=False)
-    )
-    sample = payments.take(pa.array(sample_rows))
+    # networkx on a smaller graph of the same shape (a random sample of the payments
+    # would be too sparse to trace through), beside Undertow on the same graph.
+    nodes_small = max(1000, args.nodes * args.sample // args.payments)
+    sample, _ = generate(args.sample, nodes_small, args.seed + 2)
     t0 = time.perf_counter()
     g = networkx_graph(sample)
     print(
@@ -285,7 +307,7 @@ def main() -> None:
     sample_seeds = sorted(
         {
             sample.column("src")[int(i)].as_py()
-            for i in rng.choice(sample.num_rows, size=args.seeds, replace=False)
+            for i in rng.choice(sample.num_rows, size=args.nx_seeds, replace=False)
         }
     )
     ours, theirs, worst = [], [], 0.0
@@ -294,15 +316,15 @@ def main() -> None:
         result = trace(small, [s], method="haircut", hops=4, window_days=30)
         ours.append(time.perf_counter() - t1)
         t1 = time.perf_counter()
-        expected = networkx_trace(g, s, "haircut", 4, 30)
+        expected = networkx_trace(g, s, "haircut", 4, 30, DUST)
         theirs.append(time.perf_counter() - t1)
         got: dict[str, float] = defaultdict(float)
         for p in result.payments:
             got[p.payment] += p.traced
         for k in set(got) | set(expected):
             worst = max(worst, abs(got.get(k, 0.0) - expected.get(k, 0.0)))
-    report(f"Undertow trace haircut on the {sample.num_rows:,} sample", ours)
-    report(f"networkx trace haircut on the {sample.num_rows:,} sample", theirs)
+    report(f"Undertow trace haircut, {sample.num_rows:,}-payment graph", ours)
+    report(f"networkx trace haircut, {sample.num_rows:,}-payment graph", theirs)
     print(f"largest difference between the two, EUR: {worst:.6f}", flush=True)
     del g
 

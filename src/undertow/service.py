@@ -53,6 +53,8 @@ from undertow.store.search import SearchResult, search
 
 if TYPE_CHECKING:
     from undertow.flows.analyses import TraceReport
+    from undertow.flows.rank import Ranking
+    from undertow.flows.typologies import Detection
     from undertow.resolve import Candidate, Decision, Explanation, RunSummary
 
 log = logging.getLogger(__name__)
@@ -520,6 +522,28 @@ class Service:
             rec.entity_ids = report.node_ids
             rec.query["hit_notices"] = sorted(n for n, d in report.nodes.items() if d.get("notice"))
         return report
+
+    def typologies(self) -> list[Detection]:
+        """Laundering typologies found in the payments the principal may see."""
+        from undertow.flows.analyses import find_typologies
+
+        with self._audited(Action.CONSULT, "typologies") as rec:
+            self._need_purpose("a typology scan")
+            found = find_typologies(self.store, self.scope)
+            rec.entity_ids = sorted({a for d in found for a in d.accounts})
+            rec.query["detections"] = len(found)
+        return found
+
+    def rank(self, top: int = 20) -> Ranking:
+        """People and companies by the smuggling money they keep or spend, far from the
+        front line: in the payments the principal may see."""
+        from undertow.flows.analyses import rank_organisers
+
+        with self._audited(Action.CONSULT, "flows_rank", {"top": top}) as rec:
+            self._need_purpose("a ranking of people")
+            ranking = rank_organisers(self.store, self.scope, top=max(1, min(int(top), 500)))
+            rec.entity_ids = [r.canonical_id for r in ranking.rows]
+        return ranking
 
     # -- retention -------------------------------------------------------------
 

@@ -246,6 +246,20 @@ OPS: list[Op] = [
         lambda w, a, t: ["flows", "trace", "UK-NCA.p-shared"],
     ),
     Op(
+        "typologies",
+        Action.CONSULT,
+        False,
+        lambda c, w, a, t: ("GET", "/flows/typologies", {}),
+        lambda w, a, t: ["flows", "typologies"],
+    ),
+    Op(
+        "flows rank",
+        Action.CONSULT,
+        False,
+        lambda c, w, a, t: ("GET", "/flows/rank", {}),
+        lambda w, a, t: ["flows", "rank"],
+    ),
+    Op(
         "retention",
         Action.RETENTION,
         False,

@@ -203,6 +203,16 @@ def test_a_trace_shows_hidden_ends_as_notices_and_hidden_payments_not_at_all(
     assert any(n.get("name") == "Zyxcanary Wvutsrq" for n in mine.values())
 
 
+def test_scans_and_rankings_never_cite_a_hidden_payment(client: Any, world: World) -> None:
+    for agency in OTHERS:
+        headers = bearer(world.token(agency, "analyst"))
+        for url in ("/flows/typologies", "/flows/rank", "/flows/trace?seed=UK-NCA.p-shared"):
+            response = client.get(url, headers=headers)
+            assert response.status_code == 200, response.text
+            assert "pay-canary" not in response.text
+            assert "acc-canary" not in response.text
+
+
 def test_the_owner_sees_its_values(client: Any, world: World) -> None:
     headers = bearer(world.token(OWNER, "analyst"))
     entity = client.get("/entities/UK-NCA.p-canary", headers=headers).json()
@@ -237,6 +247,10 @@ READ_COMMANDS = [
     ["flows", "trace", "UK-NCA.p-shared", "--json"],
     ["flows", "trace", "UK-NCA.p-shared", "--direction", "backward", "--method", "fifo"],
     ["flows", "trace", "UK-NCA.p-canary", "--json"],
+    ["flows", "typologies", "--json"],
+    ["flows", "typologies"],
+    ["flows", "rank", "--json"],
+    ["flows", "rank"],
 ]
 
 

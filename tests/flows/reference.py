@@ -70,9 +70,15 @@ def carries(
 
 
 def trace_forward(
-    pays: Iterable[Pay], seeds: set[str], method: str, hops: int, window_days: int
+    pays: Iterable[Pay],
+    seeds: set[str],
+    method: str,
+    hops: int,
+    window_days: int,
+    dust: float = 0.0,
 ) -> dict[str, float]:
-    """Payment -> EUR traced from ``seeds`` (summed over hops)."""
+    """Payment -> EUR traced from ``seeds`` (summed over hops); amounts under ``dust``
+    times the seeds' total (and under a cent) are not followed."""
     pays = [p for p in pays if p.eur > 0 and p.src != p.dst]
     by_node: dict[str, list[tuple[int, bool, Pay]]] = defaultdict(list)
     for p in pays:
@@ -82,6 +88,7 @@ def trace_forward(
     dst = {p.payment: p.dst for p in pays}
     tainted = {p.payment: p.eur for p in pays if p.src in seeds}
     total = dict(tainted)
+    floor = max(0.01, dust * sum(tainted.values()))
     cache: dict[str, dict[tuple[str, str], float]] = {}
     for _ in range(hops - 1):
         frontier: dict[str, float] = defaultdict(float)
@@ -94,7 +101,7 @@ def trace_forward(
             for (i, k), carried in cache[node].items():
                 if i == payment:
                     frontier[k] += carried * traced / amount[i]
-        tainted = {k: min(amount[k], v) for k, v in frontier.items() if v >= 0.01}
+        tainted = {k: min(amount[k], v) for k, v in frontier.items() if v >= floor}
         for k, v in tainted.items():
             total[k] = total.get(k, 0.0) + v
         if not tainted:

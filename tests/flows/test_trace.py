@@ -9,7 +9,7 @@ import pytest
 from tests.flows.ledger import payments
 from undertow.errors import ConfigError
 from undertow.flows.engine import DuckDBEngine
-from undertow.flows.trace import Trace, trace
+from undertow.flows.trace import Trace, prepare_history, trace
 
 
 def run(rows: list[Any], seeds: list[str], **kw: object) -> Trace:
@@ -119,3 +119,25 @@ def test_bad_parameters_are_refused() -> None:
         run(MIXED, ["A"], method="lifo")
     with pytest.raises(ConfigError, match="hops"):
         run(MIXED, ["A"], hops=0)
+
+
+@pytest.mark.parametrize("prepared", [False, True])
+def test_a_pool_is_where_the_trace_stops(prepared: bool) -> None:
+    # X is an exchange: more payments than the pool limit, so A's money is not spread
+    # over all of its customers' payments out.
+    rows = [("A", "X", 1, 100.0)] + [("X", f"C{i}", 2 + i, 10.0) for i in range(6)]
+    engine = DuckDBEngine()
+    engine.register("payments", payments(rows))
+    if prepared:
+        prepare_history(engine)
+    t = trace(engine, ["A"], method="fifo", pool=5, prepared=prepared)
+    assert t.pools == {"X"}
+    assert t.nodes["X"].stop == "pool"
+    assert not any(n.startswith("C") for n in t.nodes)
+    assert received(trace_with(rows, pool=10), "C0") == 10.0
+
+
+def trace_with(rows: list[Any], **kw: Any) -> Trace:
+    engine = DuckDBEngine()
+    engine.register("payments", payments(rows))
+    return trace(engine, ["A"], method="fifo", **kw)

@@ -301,6 +301,16 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
         report = svc.trace(seed, direction=direction, method=method, hops=hops, window=window)
         return report.to_dict()
 
+    @app.get("/flows/typologies", summary="Laundering typologies in your payments")
+    def typologies(svc: Svc, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+        items = [d.to_dict() for d in svc.typologies()]
+        return page(items[offset : offset + limit], limit, offset, len(items))
+
+    @app.get("/flows/rank", summary="Who the smuggling money reaches, behind the scenes")
+    def flows_rank(svc: Svc, limit: Limit = 20) -> dict[str, Any]:
+        items = [r.to_dict() for r in svc.rank(limit).rows]
+        return page(items, limit, 0, len(items))
+
     @app.post("/retention", summary="Reports past review: flag, or erase (audited)")
     def retention(svc: Svc, body: RetentionBody) -> dict[str, Any]:
         result = svc.retention(erase=body.erase, today=body.today)

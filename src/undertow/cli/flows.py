@@ -74,3 +74,59 @@ def _payments_table(data: dict[str, Any]) -> Table:
             f"{p['agency']}:{p['entity_id']}",
         )
     return table
+
+
+@flows.command("typologies")
+def typologies_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Laundering typologies in the payments you may see, strongest first."""
+    with service(ctx) as svc:
+        found = svc.typologies()
+    if as_json:
+        for d in found:
+            emit_json(d.to_dict())
+        return
+    table = Table(title=f"{len(found)} typology detections")
+    for col in ("typology", "score", "accounts", "payments"):
+        table.add_column(col, justify="right" if col == "score" else "left")
+    for d in found:
+        shown = ", ".join(f"{a}:{e}" for a, e in d.payments[:4])
+        more = f" (+{len(d.payments) - 4})" if len(d.payments) > 4 else ""
+        table.add_row(d.typology, f"{d.score:.2f}", "\n".join(d.accounts[:4]), shown + more)
+    out().print(table)
+
+
+@flows.command("rank")
+def rank_cmd(
+    ctx: typer.Context,
+    top: Annotated[int, typer.Option(help="How many to list.")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who the smuggling money reaches and stays with, far from the front line."""
+    with service(ctx) as svc:
+        ranking = svc.rank(top)
+    if as_json:
+        for row in ranking.rows:
+            emit_json(row.to_dict())
+        return
+    out().print(render_ranking(ranking))
+
+
+def render_ranking(ranking: Any) -> Table:
+    table = Table(
+        title=f"Behind the scenes: {ranking.seed_payments:,} payments of smuggling money "
+        f"(EUR {ranking.seed_eur:,.0f}) followed"
+    )
+    for col in ("#", "name", "score", "kept EUR", "spent EUR", "from smuggling", "front line"):
+        table.add_column(col, justify="left" if col in ("name", "front line") else "right")
+    for i, r in enumerate(ranking.rows, start=1):
+        e = r.evidence
+        table.add_row(
+            str(i),
+            f"{r.name or r.canonical_id}\n{r.canonical_id}",
+            f"{r.score:,.0f}",
+            f"{e['kept_eur']:,.0f}",
+            f"{e['spent_on_purchases_eur']:,.0f}",
+            f"{e['share_of_income_from_smuggling']:.0%}",
+            ", ".join(e["front_line"]) or "-",
+        )
+    return table

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from undertow.cli.app import app, err, failures, out, service
+from undertow.cli.flows import render_ranking
 from undertow.cli.ingest import _bar_factory, _progress, _render_ingest
 from undertow.cli.reads import status_cmd
 from undertow.cli.resolve import render_summary
@@ -65,6 +66,31 @@ def demo(
         "linked across agencies; try `undertow entities show <canonical id>` or "
         "`undertow clusters`"
     )
+    # The demo states its purpose, as an analyst would for a scan or a ranking.
+    ctx.obj.purpose = ctx.obj.purpose or "demo"
+    with service(ctx) as svc, err().status("scanning the payments for typologies"):
+        found = svc.typologies()
+    console.print(_typology_table(found))
+    with service(ctx) as svc, err().status("following the money"):
+        ranking = svc.rank(10)
+    console.print(render_ranking(ranking))
+    console.print(
+        "trace any of them: `undertow --purpose demo flows trace <canonical id> "
+        "--direction backward`"
+    )
+
+
+def _typology_table(found: list[Any]) -> Table:
+    from collections import Counter
+
+    counts = Counter(d.typology for d in found)
+    table = Table(title=f"Laundering typologies: {len(found)} detections")
+    for col in ("typology", "detections", "strongest", "accounts of the strongest"):
+        table.add_column(col, justify="right" if col in ("detections", "strongest") else "left")
+    for typology, n in counts.most_common():
+        best = next(d for d in found if d.typology == typology)
+        table.add_row(typology, str(n), f"{best.score:.2f}", ", ".join(best.accounts[:3]))
+    return table
 
 
 @contextmanager

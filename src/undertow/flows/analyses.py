@@ -4,12 +4,16 @@ way they know them, and results that show hidden nodes only as hit notices."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from undertow.errors import NotFoundError
 from undertow.flows.engine import DuckDBEngine, Engine
 from undertow.flows.graph import PaymentTables, payment_tables
 from undertow.flows.trace import Direction, Method, Trace, trace
+
+if TYPE_CHECKING:
+    from undertow.flows.rank import Ranking
+    from undertow.flows.typologies import Detection
 from undertow.store import Store
 from undertow.store.scope import Scope
 
@@ -124,3 +128,38 @@ def trace_money(
         kinds=kinds,
     )
     return TraceReport(result, describe(tables, list(result.nodes)))
+
+
+def find_typologies(
+    store: Store, scope: Scope, tables: PaymentTables | None = None
+) -> list[Detection]:
+    from undertow.flows.typologies import scan
+
+    return scan(engine_with(tables or payment_tables(store, scope)))
+
+
+def rank_organisers(store: Store, scope: Scope, *, top: int = 20) -> Ranking:
+    """The ranking with the scan's evidence: fan-in payments are customer money being
+    collected; every other typology's payments are that money travelling up."""
+    from undertow.flows.rank import rank
+
+    tables = payment_tables(store, scope)
+    found = find_typologies(store, scope, tables)
+    p = tables.payments
+    payment_of = dict(
+        zip(
+            zip(p.column("agency").to_pylist(), p.column("local_id").to_pylist(), strict=True),
+            p.column("payment").to_pylist(),
+            strict=True,
+        )
+    )
+    collection = {payment_of[r] for d in found if d.typology == "fan_in" for r in d.payments}
+    laundering = {payment_of[r] for d in found if d.typology != "fan_in" for r in d.payments}
+    return rank(
+        store,
+        scope,
+        top=top,
+        collection_payments=collection,
+        laundering_payments=laundering - collection,
+        tables=tables,
+    )

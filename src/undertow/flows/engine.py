@@ -23,6 +23,10 @@ class Engine(Protocol):
 
     def sql(self, query: str) -> pa.Table: ...
 
+    def materialise(self, name: str, query: str) -> None:
+        """Keep a query's result as a table of the engine's own, for reuse."""
+        ...
+
     def drop(self, name: str) -> None: ...
 
 
@@ -45,9 +49,17 @@ class DuckDBEngine:
         result: pa.Table = self.con.sql(query).to_arrow_table()
         return result
 
+    def materialise(self, name: str, query: str) -> None:
+        # Ordered by node, so that the row groups' min/max let a lookup of a few nodes
+        # skip most of the table.
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {query} ORDER BY node, seq")
+
     def drop(self, name: str) -> None:
-        self.con.unregister(name)
-        self._tables.pop(name, None)
+        if name in self._tables:
+            self.con.unregister(name)
+            self._tables.pop(name, None)
+        else:
+            self.con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 class SparkEngine:
@@ -83,6 +95,15 @@ class SparkEngine:
         frame = self.spark.sql(spark_sql)
         result: pa.Table = frame.toArrow()
         return result
+
+    def materialise(self, name: str, query: str) -> None:
+        import sqlglot
+
+        spark_sql = sqlglot.transpile(query, read="duckdb", write="spark")[0]
+        spark_sql = _rename(spark_sql, {n: self._name(n) for n in self._names})
+        frame = self.spark.sql(spark_sql).cache()
+        frame.createOrReplaceTempView(self._name(name))
+        self._names.add(name)
 
     def drop(self, name: str) -> None:
         self.spark.catalog.dropTempView(self._name(name))

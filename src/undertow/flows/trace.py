@@ -39,6 +39,14 @@ Direction = Literal["forward", "backward"]
 METHODS = ("haircut", "fifo")
 DIRECTIONS = ("forward", "backward")
 CENT = 0.01
+POOL = 5_000
+"""Payments in and out beyond which a node is a pool: money reaching it is reported
+there (``stop = "pool"``), not spread over all its payments. Raise it to trace
+through a busy front business."""
+DUST = 1e-4
+"""Traced amounts below this share of the seed's money are dropped: haircut spreads a
+little of everything over every onward payment, and through a busy shop or exchange
+that soon means millions of payments carrying fractions of a cent of the seed."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +84,8 @@ class NodeAmount:
     sent: float = 0.0
     stop: str | None = None
     """Why the money stops here, if it does: ``retained``, ``cash-out``, ``purchase``,
-    ``hidden`` (a node the reader may not see), ``hop limit``; backward: ``origin``."""
+    ``hidden`` (a node the reader may not see), ``pool`` (too busy to follow through),
+    ``hop limit``; backward: ``origin``."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -96,6 +105,7 @@ class Trace:
     window_days: int
     payments: list[TracedPayment] = field(default_factory=list)
     nodes: dict[str, NodeAmount] = field(default_factory=dict)
+    pools: set[str] = field(default_factory=set)
 
     @property
     def seed_total(self) -> float:
@@ -114,23 +124,36 @@ class Trace:
         }
 
 
+def prepare_history(engine: Engine) -> None:
+    """Work out every node's history once (:data:`HISTORY`), for many traces over the
+    same payments: each hop then reads the frontier's rows instead of rebuilding them."""
+    engine.materialise(HISTORY, history_sql(None))
+
+
 def _by_amount(n: NodeAmount) -> tuple[float, str]:
     return (-max(n.received, n.sent), n.node)
 
 
-def history_sql(frontier: str) -> str:
-    """Each frontier node's payments in time order, with what both methods need:
-    the inflow and outflow before each event (``cin``, ``cout``), the unrecorded money
-    injected so far (``inj``), the outflow's share of the balance (``f``), and the
-    running log of what outflows left of the balance (``lg``, ``drains``)."""
+HISTORY = "payment_history"
+"""The name under which :func:`prepare_history` leaves every node's history."""
+
+
+def history_sql(frontier: str | None) -> str:
+    """Each frontier node's payments in time order (every node's, with ``None``), with
+    what both methods need: the inflow and outflow before each event (``cin``,
+    ``cout``), the unrecorded money injected so far (``inj``), the outflow's share of
+    the balance (``f``), and the running log of what outflows left of the balance
+    (``lg``, ``drains``)."""
+    into = f"JOIN {frontier} f ON p.dst = f.node" if frontier else ""
+    out_of = f"JOIN {frontier} f ON p.src = f.node" if frontier else ""
     return f"""
         WITH ev AS (
             SELECT p.dst AS node, p.seq, p.day, p.payment, p.eur AS amt, 1 AS is_in
-            FROM payments p JOIN {frontier} f ON p.dst = f.node
+            FROM payments p {into}
             WHERE p.eur > 0 AND p.src <> p.dst
             UNION ALL
             SELECT p.src AS node, p.seq, p.day, p.payment, p.eur AS amt, 0 AS is_in
-            FROM payments p JOIN {frontier} f ON p.src = f.node
+            FROM payments p {out_of}
             WHERE p.eur > 0 AND p.src <> p.dst),
         cum AS (
             SELECT *,
@@ -194,11 +217,22 @@ def trace(
     window_days: int = 30,
     stop_at: set[str] | None = None,
     kinds: dict[str, str | None] | None = None,
+    seed_payments: list[str] | None = None,
+    dust: float = DUST,
+    prepared: bool = False,
+    pool: int = POOL,
 ) -> Trace:
     """Trace from ``seeds`` (node ids) over the ``payments`` table registered in
-    ``engine``. ``stop_at`` are nodes the money is not followed through (the reader's
-    hidden nodes: shown with a hit notice, never traced beyond); ``kinds`` maps nodes to
-    their FtM schema, to tell a purchase (a company keeps the money) from a sink."""
+    ``engine``: the first hop is every payment they made (forward) or received
+    (backward) -- or, with ``seed_payments``, just those payments (the seeds are then
+    where the money is not followed back into). ``stop_at`` are nodes the money is not
+    followed through (the reader's hidden nodes: shown with a hit notice, never traced
+    beyond); ``kinds`` maps nodes to their FtM schema, to tell a purchase (a company
+    keeps the money) from a sink. Amounts under ``dust`` times the first hop's total
+    (and under a cent) are not followed; nor is money through a node with more than
+    ``pool`` payments (an exchange, a bank's suspense account, a busy money-transfer
+    business: its funds are pooled with thousands of others'). With ``prepared``, the
+    histories come from :func:`prepare_history` instead of being worked out per hop."""
     if method not in METHODS:
         raise ConfigError(f"unknown tracing method {method!r} (known: {', '.join(METHODS)})")
     if direction not in DIRECTIONS:
@@ -208,25 +242,31 @@ def trace(
     if window_days < 0:
         raise ConfigError("the window cannot be negative")
     result = Trace(sorted(set(seeds)), direction, method, hops, window_days)
-    if not seeds:
+    if not seeds and not seed_payments:
         return result
     forward = direction == "forward"
     near = "src" if forward else "dst"
     blocked = set(seeds) | (stop_at or set())
-    engine.register("trace_seeds", pa.table({"node": pa.array(sorted(set(seeds)), pa.string())}))
+    if seed_payments is None:
+        column, values = near, sorted(set(seeds))
+    else:
+        column, values = "payment", sorted(set(seed_payments))
+    engine.register("trace_seeds", pa.table({"ref": pa.array(values, pa.string())}))
     try:
         tainted = _rows(
             engine.sql(
                 f"""
                 SELECT p.payment, p.agency, p.local_id, p.src, p.dst,
                        CAST(p.day AS VARCHAR) AS day, p.channel, p.eur, p.eur AS traced
-                FROM payments p JOIN trace_seeds s ON p.{near} = s.node
+                FROM payments p JOIN trace_seeds s ON p.{column} = s.ref
                 WHERE p.eur > 0 AND p.src <> p.dst
+                ORDER BY p.seq
                 """
             )
         )
     finally:
         engine.drop("trace_seeds")
+    floor = max(CENT, dust * sum(row[8] for row in tainted))
     for hop in range(1, hops + 1):
         result.payments += [TracedPayment(hop, *row) for row in tainted]
         if hop == hops:
@@ -234,7 +274,8 @@ def trace(
         onward = [r for r in tainted if (r[4] if forward else r[3]) not in blocked]
         if not onward:
             break
-        tainted = _step(engine, onward, forward, method, window_days)
+        tainted, pooled = _step(engine, onward, forward, method, window_days, floor, prepared, pool)
+        result.pools |= pooled
     _tally(result, forward, blocked, kinds or {})
     return result
 
@@ -250,8 +291,12 @@ def _step(
     forward: bool,
     method: Method,
     window_days: int,
-) -> list[tuple[Any, ...]]:
-    """One hop: the payments the tainted ones fund (forward) or were funded by."""
+    floor: float,
+    prepared: bool,
+    pool: int,
+) -> tuple[list[tuple[Any, ...]], set[str]]:
+    """One hop: the payments the tainted ones fund (forward) or were funded by, and the
+    frontier's pools (not followed through)."""
     # payment, node where it continues, taint fraction of the payment
     taint: dict[str, float] = defaultdict(float)
     for payment, _a, _l, _src, _dst, _d, _c, eur, traced in tainted:
@@ -266,6 +311,8 @@ def _step(
     for p in settled:
         del taint[p]
     nodes = sorted({row[4] if forward else row[3] for row in tainted})
+    pooled = _pools(engine, nodes, prepared, pool)
+    nodes = [n for n in nodes if n not in pooled]
     engine.register("trace_frontier", pa.table({"node": pa.array(nodes, pa.string())}))
     engine.register(
         "trace_taint",
@@ -277,7 +324,11 @@ def _step(
         ),
     )
     try:
-        history = history_sql("trace_frontier")
+        history = (
+            f"SELECT h.* FROM {HISTORY} h JOIN trace_frontier f ON h.node = f.node"
+            if prepared
+            else history_sql("trace_frontier")
+        )
         if forward:
             # The tainted payments arrive at the frontier; their carries go out.
             pick_i, pick_k, moved = "JOIN trace_taint t ON t.payment = h.payment", "", "i"
@@ -301,18 +352,40 @@ def _step(
                    CAST(p.day AS VARCHAR) AS day, p.channel, p.eur,
                    least(p.eur, m.traced) AS traced
             FROM moved m JOIN payments p ON p.payment = m.payment
-            WHERE m.traced >= {CENT}
+            WHERE m.traced >= {floor!r}
             ORDER BY p.seq
             """
         )
     finally:
         engine.drop("trace_frontier")
         engine.drop("trace_taint")
-    return _merge(_rows(out), moved_on)
+    return _merge(_rows(out), moved_on, floor), pooled
+
+
+def _pools(engine: Engine, nodes: list[str], prepared: bool, pool: int) -> set[str]:
+    """The nodes among ``nodes`` with more than ``pool`` payments in and out."""
+    if not nodes:
+        return set()
+    engine.register("trace_candidates", pa.table({"node": pa.array(nodes, pa.string())}))
+    try:
+        source = (
+            f"SELECT node FROM {HISTORY}"
+            if prepared
+            else "SELECT src AS node FROM payments UNION ALL SELECT dst AS node FROM payments"
+        )
+        found = engine.sql(
+            f"""
+            SELECT x.node FROM ({source}) x JOIN trace_candidates c ON c.node = x.node
+            GROUP BY x.node HAVING count(*) > {int(pool)}
+            """
+        )
+    finally:
+        engine.drop("trace_candidates")
+    return set(found.column("node").to_pylist())
 
 
 def _merge(
-    carried: list[tuple[Any, ...]], legs: list[tuple[tuple[Any, ...], float]]
+    carried: list[tuple[Any, ...]], legs: list[tuple[tuple[Any, ...], float]], floor: float
 ) -> list[tuple[Any, ...]]:
     """The carried payments plus the hawala legs, each payment once, traced amounts
     summed (and never above the payment)."""
@@ -324,7 +397,7 @@ def _merge(
             entry[8] = min(entry[7], entry[8] + traced)
         else:
             by_payment[row[0]] = [*row, traced]
-    rows = [tuple(r) for r in by_payment.values() if r[8] >= CENT]
+    rows = [tuple(r) for r in by_payment.values() if r[8] >= floor]
     return sorted(rows, key=lambda r: (r[5], r[0]))
 
 
@@ -396,6 +469,8 @@ def _tally(
             continue
         if node.node in blocked:
             node.stop = "hidden"
+        elif node.node in result.pools:
+            node.stop = "pool"
         elif last_hop.get(node.node) == result.hops:
             node.stop = "hop limit"
         elif not forward:

@@ -1,0 +1,114 @@
+"""Behind the scenes on a hand-built case: the money of a boat's passengers, followed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import person, write_jsonl
+from undertow.flows.frontline import front_line
+from undertow.flows.rank import rank
+from undertow.service import Service, Submission
+from undertow.store import Store
+from undertow.store.scope import Scope
+
+MIGRANTS = ["m1", "m2", "m3", "m4", "m5"]
+
+
+def ent(eid: str, schema: str, **props: str | list[str]) -> dict[str, Any]:
+    return {
+        "id": eid,
+        "schema": schema,
+        "properties": {k: v if isinstance(v, list) else [v] for k, v in props.items()},
+    }
+
+
+def pay(eid: str, payer: str, payee: str, amount: int, day: str) -> dict[str, Any]:
+    return ent(
+        eid,
+        "Payment",
+        payer=payer,
+        beneficiary=payee,
+        amount=str(amount),
+        currency="EUR",
+        date=day,
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    names = {
+        "m1": "Hawre Aziz",
+        "m2": "Bryar Salih",
+        "m3": "Dilan Omar",
+        "m4": "Rebin Hassan",
+        "m5": "Aso Kamal",
+        "col": "Karwan Collector",
+        "mule1": "Ari Mule",
+        "mule2": "Sherzad Mule",
+        "org": "Goran Organiser",
+        "grocer": "Corner Grocer Ltd",
+        "honest": "Nina Customer",
+    }
+    entities: list[dict[str, Any]] = [person(k, name=v) for k, v in names.items() if k != "grocer"]
+    entities.append(ent("grocer", "Company", name=names["grocer"]))
+    entities.append(ent("car-dealer", "Company", name="Fast Cars GmbH"))
+    # The boat: five people aboard, which is what makes them the front line. Border
+    # Force's record of it is not released to other agencies.
+    boat = [ent("trip-1", "Trip", name="Arrival 3 May", date="2024-05-03", involved=MIGRANTS)]
+    # Each passenger pays the collector; the collector also buys groceries.
+    entities += [
+        pay(f"fare-{m}", m, "col", 2500, f"2024-04-0{i + 1}") for i, m in enumerate(MIGRANTS)
+    ]
+    entities += [
+        pay("up-1", "col", "mule1", 6000, "2024-04-10"),
+        pay("up-2", "col", "mule2", 6000, "2024-04-11"),
+        pay("up-3", "mule1", "org", 5900, "2024-04-12"),
+        pay("up-4", "mule2", "org", 5900, "2024-04-13"),
+        pay("buy", "org", "car-dealer", 4000, "2024-04-20"),
+        pay("food", "col", "grocer", 200, "2024-04-14"),
+        # The grocer's ordinary trade: many honest customers.
+        *[pay(f"shop-{i}", "honest", "grocer", 40, f"2024-04-{10 + i}") for i in range(15)],
+    ]
+    path = write_jsonl(tmp_path / "case.json", entities)
+    s = Store.open(tmp_path / "r.duckdb")
+    svc = Service(s)
+    svc.ingest_files([path], Submission("UK-NCA", "R-1", "H1", "all", "B2"))
+    boat_file = write_jsonl(tmp_path / "boat.json", boat)
+    svc.ingest_files([boat_file], Submission("UK-NCA", "R-2", "H2", "UK-NCA", "B2"))
+    svc.resolve(retrain=True)
+    return s
+
+
+def test_the_front_line_is_the_boat_and_who_dealt_with_it(store: Store) -> None:
+    front = front_line(store, Scope.everything())
+    assert len(front.present) == len(MIGRANTS)
+
+
+def test_the_organiser_outranks_the_collector_and_migrants_are_never_ranked(
+    store: Store,
+) -> None:
+    ranking = rank(store, Scope.everything(), top=10)
+    names = [r.name for r in ranking.rows]
+    assert names[0] == "Goran Organiser"
+    assert "Karwan Collector" in names
+    top = ranking.rows[0].evidence
+    assert top["spent_on_purchases_eur"] == pytest.approx(4000, rel=0.01)
+    assert top["front_line"] == []
+    collector = next(r for r in ranking.rows if r.name == "Karwan Collector")
+    assert "took customer money first-hand" in collector.evidence["front_line"]
+    migrants = {"Hawre Aziz", "Bryar Salih", "Dilan Omar", "Rebin Hassan", "Aso Kamal"}
+    assert not migrants & set(names)
+    # The grocer took a little of it, among much honest trade: below the mules' boss.
+    grocer = [r for r in ranking.rows if r.name == "Corner Grocer Ltd"]
+    assert not grocer or grocer[0].score < ranking.rows[0].score / 10
+
+
+def test_a_reader_who_may_not_see_the_boat_has_no_front_line_to_follow(store: Store) -> None:
+    assert front_line(store, Scope.of_agency("UK-NCA")).present
+    assert not front_line(store, Scope.of_agency("DE-BKA")).present
+    ranking = rank(store, Scope.of_agency("DE-BKA"))
+    assert ranking.rows == []
+    assert ranking.seed_payments == 0
