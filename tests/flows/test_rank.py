@@ -112,3 +112,17 @@ def test_a_reader_who_may_not_see_the_boat_has_no_front_line_to_follow(store: St
     ranking = rank(store, Scope.of_agency("DE-BKA"))
     assert ranking.rows == []
     assert ranking.seed_payments == 0
+
+
+def test_a_crossing_seeds_a_trace_with_everyone_aboard(store: Store) -> None:
+    from undertow.errors import NotFoundError
+    from undertow.flows.analyses import trace_money
+
+    report = trace_money(store, Scope.of_agency("UK-NCA"), ["UK-NCA.trip-1"], hops=2)
+    assert len(report.trace.seeds) == len(MIGRANTS)
+    assert report.trace.seed_total == pytest.approx(2500 * len(MIGRANTS))
+    names = {d["name"] for d in report.nodes.values()}
+    assert {"Karwan Collector", "Ari Mule", "Sherzad Mule"} <= names
+    # Another agency may not see the crossing: it is not there for them at all.
+    with pytest.raises(NotFoundError, match="no entity"):
+        trace_money(store, Scope.of_agency("DE-BKA"), ["UK-NCA.trip-1"])

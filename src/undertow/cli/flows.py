@@ -16,7 +16,10 @@ flows = group("flows", "Follow the money: traces over the payments you may see."
 def trace_cmd(
     ctx: typer.Context,
     seeds: Annotated[
-        list[str], typer.Argument(help="Canonical ids, record ids or accounts to start from.")
+        list[str],
+        typer.Argument(
+            help="Canonical ids, record ids, accounts, or a trip or event (its people)."
+        ),
     ],
     direction: Annotated[
         str, typer.Option(help="forward: where the money went; backward: where it came from.")

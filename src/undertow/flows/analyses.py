@@ -50,8 +50,7 @@ def seed_nodes(store: Store, scope: Scope, tables: PaymentTables, refs: list[str
     known = set(tables.nodes.column("node").to_pylist()) - tables.hidden
     account_node = _account_nodes(tables)
     out: list[str] = []
-    for ref in refs:
-        ref = ref.strip()
+    for ref, explicit in _expand_events(store, where, params, refs):
         row = store.one(
             f"""
             SELECT coalesce(c.canonical_id, s.entity_id) FROM statements s
@@ -60,13 +59,37 @@ def seed_nodes(store: Store, scope: Scope, tables: PaymentTables, refs: list[str
             """,
             [ref, ref, *params],
         )
-        if row is None:
-            raise NotFoundError(f"no entity {ref!r} (or none you may see)")
-        node = account_node.get(row[0], row[0])
-        if node not in known:
+        node = None if row is None else account_node.get(row[0], row[0])
+        if node in known:
+            out.append(str(node))
+        elif explicit:
+            if row is None:
+                raise NotFoundError(f"no entity {ref!r} (or none you may see)")
             raise NotFoundError(f"{ref!r} made or received no payment you may see")
-        out.append(node)
+    if not out:
+        raise NotFoundError("none of the people involved made or received a payment you may see")
     return sorted(set(out))
+
+
+def _expand_events(
+    store: Store, where: str, params: list[str], refs: list[str]
+) -> list[tuple[str, bool]]:
+    """A trip or event stands for the people involved in it (as the reader sees them):
+    "everyone who paid for this crossing" is a seed an analyst asks for. Each ref comes
+    with whether the reader named it (rather than the event)."""
+    out: list[tuple[str, bool]] = []
+    for ref in (r.strip() for r in refs):
+        involved = store.fetchall(
+            f"""
+            SELECT DISTINCT s.value FROM statements s
+            WHERE s.entity_id = ? AND s.schema IN ('Trip', 'Event') AND s.prop = 'involved'
+              AND {where}
+            ORDER BY 1
+            """,
+            [ref, *params],
+        )
+        out += [(r[0], False) for r in involved] if involved else [(ref, True)]
+    return out
 
 
 def _account_nodes(tables: PaymentTables) -> dict[str, str]:

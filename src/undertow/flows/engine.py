@@ -9,11 +9,15 @@ window functions, joins, ``GROUP BY``, ``CASE``; no DuckDB-only list lambdas.
 from __future__ import annotations
 
 import secrets
+import tempfile
 from typing import Any, Protocol
 
 import pyarrow as pa
 
 from undertow.errors import ConfigError
+
+SPILL_LIMIT = "16GB"
+"""Most a money analysis may spill to disk on the embedded engine."""
 
 
 class Engine(Protocol):
@@ -38,7 +42,13 @@ class DuckDBEngine:
     def __init__(self, con: Any = None) -> None:
         import duckdb
 
-        self.con = con if con is not None else duckdb.connect()
+        if con is None:
+            con = duckdb.connect()
+            # Spill where temporary files belong, and never without bound: a runaway
+            # join must fail with an error, not fill the disk the store lives on.
+            con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/undertow-duckdb'")
+            con.execute(f"SET max_temp_directory_size = '{SPILL_LIMIT}'")
+        self.con = con
         self._tables: dict[str, pa.Table] = {}
 
     def register(self, name: str, table: pa.Table) -> None:
