@@ -106,12 +106,18 @@ def settings(*, prior: float = 1e-4, retain_columns: bool = False) -> Any:
             cll.ElseLevel(),
         ],
     )
+    # A record of unknown kind (FtM LegalEntity: a statement's payee, "QADIR SHWANI")
+    # says nothing about whether it is the person or the company on the other side: it
+    # is missing evidence, weight 0, not evidence against. Trained, this level learnt
+    # that most such pairs are non-matches -- true of pairs, not of the kind.
     kind = cl.CustomComparison(
         output_column_name="kind",
         comparison_levels=[
-            cll.NullLevel("kind"),
+            cll.CustomLevel(
+                "kind_l IS NULL OR kind_r IS NULL OR kind_l = 'party' OR kind_r = 'party'",
+                label_for_charts="one unknown",
+            ).configure(is_null_level=True),
             cll.ExactMatchLevel("kind"),
-            cll.CustomLevel("kind_l = 'party' OR kind_r = 'party'", label_for_charts="one unknown"),
             cll.ElseLevel(),
         ],
     )
