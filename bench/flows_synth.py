@@ -14,7 +14,6 @@ For each seed: synthesise, ingest, resolve, then as the store's administrator:
 
 from __future__ import annotations
 
-import argparse
 import json
 import tempfile
 import time
@@ -22,9 +21,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from undertow.service import Service
+from common import ingested_scenario, scenario_arguments
 from undertow.store import Store
-from undertow.synth import generate
 
 TARGET_ROLES = ("organiser", "financier")
 
@@ -70,17 +68,12 @@ def rank_scores(store: Store, rows: list[Any], truth: dict[str, Any]) -> dict[st
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[7, 11])
-    parser.add_argument("--size", default="small")
-    parser.add_argument("--profile", default="default")
-    args = parser.parse_args()
+    args = scenario_arguments(__doc__)
     for seed in args.seeds:
         with tempfile.TemporaryDirectory() as tmp:
-            summary = generate(Path(tmp) / "s", seed=seed, size=args.size, profile=args.profile)
-            store = Store.open(Path(tmp) / "f.duckdb")
-            svc = Service(store, purpose="benchmark")
-            svc.ingest_manifest(summary.manifest)
+            summary, store, svc = ingested_scenario(
+                Path(tmp), seed, args.size, args.profile, purpose="benchmark"
+            )
             svc.resolve(retrain=True)
             truth = json.loads(summary.truth.read_text())
             t0 = time.perf_counter()

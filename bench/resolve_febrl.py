@@ -26,7 +26,6 @@ import logging
 import os
 import platform
 import re
-import subprocess
 import tempfile
 import time
 from collections import Counter
@@ -38,6 +37,7 @@ from typing import Any
 
 import orjson
 
+from common import source_state
 from undertow.resolve import DEFAULT_THRESHOLD, Explanation, PairScores, pair_scores, resolve
 from undertow.service import Service, Submission
 from undertow.store import Store
@@ -411,20 +411,6 @@ def _show(x: Record, y: Record, ours: float | None, plain: float) -> None:
 
 
 # -- report -----------------------------------------------------------------------
-
-
-def source_state() -> str:
-    """The commit measured, and whether ``src/`` had uncommitted changes."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        diff = subprocess.run(
-            ["git", "diff", "--stat", "--", "src"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + (f" + uncommitted src changes ({diff.splitlines()[-1].strip()})" if diff else "")
 
 
 def line(name: str, s: PairScores, seconds: float | None = None) -> str:

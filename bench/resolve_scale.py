@@ -47,6 +47,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import source_state
 from people import generate
 
 RESULT = "RESULT "
@@ -439,20 +440,6 @@ def _resolve_note(r: dict[str, Any]) -> str:
 def _splink_note(r: dict[str, Any]) -> str:
     stages = ", ".join(f"{k} {v:.1f} s" for k, v in r["stages"].items())
     return f"{stages}; {r['pairs']:,} pairs; peak {r['peak_mb']:,.0f} MB"
-
-
-def source_state() -> str:
-    """The commit measured, and whether ``src/`` had uncommitted changes."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        diff = subprocess.run(
-            ["git", "diff", "--stat", "--", "src"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return head + (f" + uncommitted src changes ({diff.splitlines()[-1].strip()})" if diff else "")
 
 
 if __name__ == "__main__":

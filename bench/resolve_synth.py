@@ -10,17 +10,15 @@ whether any cluster joins different people who share only a hub identifier.
 
 from __future__ import annotations
 
-import argparse
 import json
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from common import ingested_scenario, scenario_arguments
 from undertow.resolve import pair_scores
-from undertow.service import Service
 from undertow.store import Store
-from undertow.synth import generate
 
 
 def cross(a: str, b: str) -> bool:
@@ -60,17 +58,10 @@ def evaluate(store: Store, truth: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[7, 11])
-    parser.add_argument("--size", default="small")
-    parser.add_argument("--profile", default="default")
-    args = parser.parse_args()
+    args = scenario_arguments(__doc__)
     for seed in args.seeds:
         with tempfile.TemporaryDirectory() as tmp:
-            summary = generate(Path(tmp) / "s", seed=seed, size=args.size, profile=args.profile)
-            store = Store.open(Path(tmp) / "r.duckdb")
-            svc = Service(store)
-            svc.ingest_manifest(summary.manifest)
+            summary, store, svc = ingested_scenario(Path(tmp), seed, args.size, args.profile)
             start = time.perf_counter()
             run = svc.resolve(retrain=True)
             seconds = time.perf_counter() - start

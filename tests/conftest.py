@@ -50,9 +50,14 @@ def write_jsonl(path: Path, entities: list[Any]) -> Path:
     return path
 
 
-def person(eid: str, **props: str | list[str]) -> dict[str, Any]:
+def entity(eid: str, schema: str, **props: str | list[str]) -> dict[str, Any]:
+    """An FtM entity as an agency writes it; single values may be given bare."""
     return {
         "id": eid,
-        "schema": "Person",
+        "schema": schema,
         "properties": {k: v if isinstance(v, list) else [v] for k, v in props.items()},
     }
+
+
+def person(eid: str, **props: str | list[str]) -> dict[str, Any]:
+    return entity(eid, "Person", **props)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import person, write_jsonl
+from tests.conftest import entity, person, write_jsonl
 from undertow.service import Service, Submission
 from undertow.store import Store
 
@@ -127,8 +127,9 @@ def seed(tmp: Path) -> World:
 
 
 def _payment(pid: str, payer: str, payee: str, amount: str, day: str) -> dict[str, Any]:
-    props = {"payer": [payer], "beneficiary": [payee], "amount": [amount], "date": [day]}
-    return {"id": pid, "schema": "Payment", "properties": {**props, "currency": ["EUR"]}}
+    return entity(
+        pid, "Payment", payer=payer, beneficiary=payee, amount=amount, date=day, currency="EUR"
+    )
 
 
 def _principal(store: Store, name: str):  # type: ignore[no-untyped-def]

@@ -7,19 +7,12 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import entity as ent
 from tests.conftest import person, write_jsonl
 from undertow.flows.graph import payment_tables
 from undertow.service import Service, Submission
 from undertow.store import Store
 from undertow.store.scope import Scope
-
-
-def ent(eid: str, schema: str, **props: str | list[str]) -> dict[str, Any]:
-    return {
-        "id": eid,
-        "schema": schema,
-        "properties": {k: v if isinstance(v, list) else [v] for k, v in props.items()},
-    }
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import entity as ent
 from tests.conftest import person, write_jsonl
 from undertow.flows.frontline import front_line
 from undertow.flows.rank import rank
@@ -15,14 +16,6 @@ from undertow.store import Store
 from undertow.store.scope import Scope
 
 MIGRANTS = ["m1", "m2", "m3", "m4", "m5"]
-
-
-def ent(eid: str, schema: str, **props: str | list[str]) -> dict[str, Any]:
-    return {
-        "id": eid,
-        "schema": schema,
-        "properties": {k: v if isinstance(v, list) else [v] for k, v in props.items()},
-    }
 
 
 def pay(eid: str, payer: str, payee: str, amount: int, day: str) -> dict[str, Any]:

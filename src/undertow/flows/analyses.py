@@ -49,21 +49,32 @@ def seed_nodes(store: Store, scope: Scope, tables: PaymentTables, refs: list[str
     where, params = scope.where("s")
     known = set(tables.nodes.column("node").to_pylist()) - tables.hidden
     account_node = _account_nodes(tables)
-    out: list[str] = []
-    for ref, explicit in _expand_events(store, where, params, refs):
-        row = store.one(
+    wanted = _expand_events(store, where, params, refs)
+    # Each ref's node, in one read: a ref may be a record id or a canonical id.
+    found = dict(
+        store.fetchall(
             f"""
-            SELECT coalesce(c.canonical_id, s.entity_id) FROM statements s
-            LEFT JOIN canonical c USING (entity_id)
-            WHERE (s.entity_id = ? OR c.canonical_id = ?) AND {where} LIMIT 1
+            WITH r AS (SELECT unnest(?) AS ref),
+            hits AS (
+                SELECT r.ref, coalesce(c.canonical_id, s.entity_id) AS node
+                FROM r JOIN statements s ON s.entity_id = r.ref
+                LEFT JOIN canonical c USING (entity_id) WHERE {where}
+                UNION ALL
+                SELECT r.ref, c.canonical_id
+                FROM r JOIN canonical c ON c.canonical_id = r.ref
+                JOIN statements s USING (entity_id) WHERE {where})
+            SELECT ref, min(node) FROM hits GROUP BY ref
             """,
-            [ref, ref, *params],
+            [[ref for ref, _ in wanted], *params, *params],
         )
-        node = None if row is None else account_node.get(row[0], row[0])
+    )
+    out: list[str] = []
+    for ref, explicit in wanted:
+        node = account_node.get(found[ref], found[ref]) if ref in found else None
         if node in known:
             out.append(str(node))
         elif explicit:
-            if row is None:
+            if ref not in found:
                 raise NotFoundError(f"no entity {ref!r} (or none you may see)")
             raise NotFoundError(f"{ref!r} made or received no payment you may see")
     if not out:
@@ -136,10 +147,6 @@ def trace_money(
     tables = payment_tables(store, scope)
     seeds = seed_nodes(store, scope, tables, refs)
     hidden = tables.hidden
-    nodes = tables.nodes
-    kinds = dict(
-        zip(nodes.column("node").to_pylist(), nodes.column("schema").to_pylist(), strict=True)
-    )
     result = trace(
         engine_with(tables, engine),
         seeds,
@@ -148,7 +155,7 @@ def trace_money(
         hops=hops,
         window_days=window_days,
         stop_at=hidden,
-        kinds=kinds,
+        kinds=tables.by_node("schema"),
     )
     return TraceReport(result, describe(tables, list(result.nodes)))
 

@@ -48,8 +48,6 @@ PAYMENTS = pa.schema(
     ]
 )
 
-CHANNELS = ("bank", "hawala", "crypto", "cash", "other")
-
 # The nodes payments connect, as the reader may see them: ``node`` (canonical id),
 # ``name``, ``schema`` (FtM: Person, Company, Organization, BankAccount, CryptoWallet...),
 # ``country`` (ISO alpha-2, lower case, of the party or the account's bank; null when

@@ -9,15 +9,11 @@ window functions, joins, ``GROUP BY``, ``CASE``; no DuckDB-only list lambdas.
 from __future__ import annotations
 
 import secrets
-import tempfile
 from typing import Any, Protocol
 
 import pyarrow as pa
 
-from undertow.errors import ConfigError
-
-SPILL_LIMIT = "16GB"
-"""Most a money analysis may spill to disk on the embedded engine."""
+from undertow.store.store import scratch_connection
 
 
 class Engine(Protocol):
@@ -40,15 +36,7 @@ class DuckDBEngine:
     dialect = "duckdb"
 
     def __init__(self, con: Any = None) -> None:
-        import duckdb
-
-        if con is None:
-            con = duckdb.connect()
-            # Spill where temporary files belong, and never without bound: a runaway
-            # join must fail with an error, not fill the disk the store lives on.
-            con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/undertow-duckdb'")
-            con.execute(f"SET max_temp_directory_size = '{SPILL_LIMIT}'")
-        self.con = con
+        self.con = con if con is not None else scratch_connection()
         self._tables: dict[str, pa.Table] = {}
 
     def register(self, name: str, table: pa.Table) -> None:
@@ -130,11 +118,3 @@ def _rename(sql: str, names: dict[str, str]) -> str:
         if table.name in names and not table.db:
             table.set("this", exp.to_identifier(names[table.name]))
     return tree.sql(dialect="spark")
-
-
-def engine_for(name: str) -> Engine:
-    if name == "duckdb":
-        return DuckDBEngine()
-    if name == "spark":
-        return SparkEngine()
-    raise ConfigError(f"unknown engine {name!r} (known: duckdb, spark)")

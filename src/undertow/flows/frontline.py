@@ -42,7 +42,10 @@ class FrontLine:
 
 def front_line(store: Store, scope: Scope) -> FrontLine:
     where, params = scope.where("s")
-    base = f"""
+    # One query, so that the reader's statements are scanned once: each row is
+    # (reason, node), with "present" for the people in a group.
+    rows = store.fetchall(
+        f"""
         WITH vis AS (SELECT * FROM statements s WHERE {where}),
         cid AS (
             SELECT v.entity_id, coalesce(c.canonical_id, v.entity_id) AS node
@@ -57,62 +60,55 @@ def front_line(store: Store, scope: Scope) -> FrontLine:
             HAVING count(DISTINCT member) >= {GROUP}),
         present AS (
             SELECT DISTINCT c.node FROM grouped g JOIN groups USING (event)
-            JOIN cid c ON c.entity_id = g.member)
-    """
-    out = FrontLine()
-    out.present = {r[0] for r in store.fetchall(base + "SELECT node FROM present", params)}
-    if not out.present:
-        return out
-    links = store.fetchall(
-        base
-        + """,
-        ends AS (
+            JOIN cid c ON c.entity_id = g.member),
+        link_ends AS (
             SELECT entity_id, schema,
                    min(value) FILTER (WHERE prop IN ('subject', 'person')) AS a,
                    min(value) FILTER (WHERE prop IN ('object', 'associate')) AS b
             FROM vis WHERE schema IN ('UnknownLink', 'Associate', 'Family')
-            GROUP BY entity_id, schema)
-        SELECT CASE WHEN e.schema = 'UnknownLink' THEN 'named by' ELSE 'associate of' END,
-               cb.node
-        FROM ends e JOIN cid ca ON ca.entity_id = e.a JOIN cid cb ON cb.entity_id = e.b
-        WHERE ca.node IN (SELECT node FROM present)
-        UNION
-        SELECT 'associate of', ca.node
-        FROM ends e JOIN cid ca ON ca.entity_id = e.a JOIN cid cb ON cb.entity_id = e.b
-        WHERE cb.node IN (SELECT node FROM present) AND e.schema <> 'UnknownLink'
-        """,
-        params,
-    )
-    calls = store.fetchall(
-        base
-        + f""",
+            GROUP BY entity_id, schema),
+        links AS (
+            SELECT CASE WHEN e.schema = 'UnknownLink' THEN 'named by' ELSE 'associate of' END
+                       AS reason,
+                   cb.node
+            FROM link_ends e JOIN cid ca ON ca.entity_id = e.a
+            JOIN cid cb ON cb.entity_id = e.b
+            WHERE ca.node IN (SELECT node FROM present)
+            UNION
+            SELECT 'associate of', ca.node
+            FROM link_ends e JOIN cid ca ON ca.entity_id = e.a
+            JOIN cid cb ON cb.entity_id = e.b
+            WHERE cb.node IN (SELECT node FROM present) AND e.schema <> 'UnknownLink'),
         phones AS (
             SELECT s.value AS phone, c.node FROM vis s JOIN cid c USING (entity_id)
             WHERE s.prop = 'phone' AND s.schema = 'Person'),
         personal AS (
             SELECT phone, min(node) AS node FROM phones GROUP BY phone
             HAVING count(DISTINCT node) <= {SHARED_PHONE}),
-        ends AS (
+        call_ends AS (
             SELECT entity_id,
                    min(value) FILTER (WHERE prop = 'callerNumber') AS a,
                    min(value) FILTER (WHERE prop = 'receiverNumber') AS b
-            FROM vis WHERE schema = 'Call' GROUP BY entity_id)
-        SELECT DISTINCT pb.node FROM ends e
-        JOIN personal pa ON pa.phone = e.a JOIN personal pb ON pb.phone = e.b
-        WHERE pa.node IN (SELECT node FROM present)
-        UNION
-        SELECT DISTINCT pa.node FROM ends e
-        JOIN personal pa ON pa.phone = e.a JOIN personal pb ON pb.phone = e.b
-        WHERE pb.node IN (SELECT node FROM present)
+            FROM vis WHERE schema = 'Call' GROUP BY entity_id),
+        calls AS (
+            SELECT pb.node FROM call_ends e
+            JOIN personal pa ON pa.phone = e.a JOIN personal pb ON pb.phone = e.b
+            WHERE pa.node IN (SELECT node FROM present)
+            UNION
+            SELECT pa.node FROM call_ends e
+            JOIN personal pa ON pa.phone = e.a JOIN personal pb ON pb.phone = e.b
+            WHERE pb.node IN (SELECT node FROM present))
+        SELECT 'present', node FROM present
+        UNION ALL SELECT reason, node FROM links
+        UNION ALL SELECT 'called', node FROM calls
         """,
         params,
     )
-    for reason, node in links:
-        out.contacts[node].add(reason)
+    out = FrontLine()
+    out.present = {node for reason, node in rows if reason == "present"}
+    for reason, node in rows:
         if reason == "named by":
             out.named.add(node)
-    for (node,) in calls:
-        out.contacts[node].add("called")
-    for node in out.present:
-        out.contacts.pop(node, None)
+        if reason != "present" and node not in out.present:
+            out.contacts[node].add(reason)
     return out

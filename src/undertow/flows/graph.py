@@ -17,6 +17,8 @@ that (source, destination, day, amount, currency) is kept.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 import pyarrow as pa
 
@@ -37,11 +39,17 @@ class PaymentTables:
     payments: pa.Table
     nodes: pa.Table
 
-    @property
+    @cached_property
     def hidden(self) -> set[str]:
         """Nodes the reader may not see (shown only with a hit notice)."""
-        notices = self.nodes.column("notice").to_pylist()
-        return {n for n, t in zip(self.nodes.column("node").to_pylist(), notices, strict=True) if t}
+        return {n for n, notice in self.by_node("notice").items() if notice}
+
+    def by_node(self, column: str) -> dict[str, Any]:
+        """One column of ``nodes`` keyed by node."""
+        nodes = self.nodes
+        return dict(
+            zip(nodes.column("node").to_pylist(), nodes.column(column).to_pylist(), strict=True)
+        )
 
 
 def payment_tables(store: Store, scope: Scope, rates_path: str | None = None) -> PaymentTables:

@@ -74,7 +74,6 @@ class Ranking:
     rows: list[Ranked]
     seed_payments: int
     seed_eur: float
-    present: int
 
 
 def rank(
@@ -93,17 +92,13 @@ def rank(
     other typologies."""
     tables = tables or payment_tables(store, scope)
     front = front_line(store, scope)
-    customers = customer_payments(tables.payments, front, collection_payments or set())
-    seeds = customers | ((laundering_payments or set()) & _ids(tables.payments))
+    known = set(tables.payments.column("payment").to_pylist())
+    customers = customer_payments(tables.payments, front, collection_payments or set()) & known
+    seeds = customers | ((laundering_payments or set()) & known)
     if not seeds:
-        return Ranking([], 0, 0.0, len(front.present))
-    nodes = tables.nodes
-    kinds = dict(
-        zip(nodes.column("node").to_pylist(), nodes.column("schema").to_pylist(), strict=True)
-    )
-    names = dict(
-        zip(nodes.column("node").to_pylist(), nodes.column("name").to_pylist(), strict=True)
-    )
+        return Ranking([], 0, 0.0)
+    kinds = tables.by_node("schema")
+    names = tables.by_node("name")
     result = trace(
         engine_with(tables, engine),
         sorted(front.present),
@@ -117,7 +112,7 @@ def rank(
     inflow = _inflow(tables.payments)
     rows = _score(result, front, customers, inflow, kinds, names, tables.hidden)
     rows.sort(key=lambda r: (-r.score, r.canonical_id))
-    return Ranking(rows[:top], len(seeds), result.seed_total, len(front.present))
+    return Ranking(rows[:top], len(seeds), result.seed_total)
 
 
 def customer_payments(payments: pa.Table, front: FrontLine, collection: set[str]) -> set[str]:
@@ -130,11 +125,7 @@ def customer_payments(payments: pa.Table, front: FrontLine, collection: set[str]
     ):
         if src in front.present or (dst in front.named and src not in front.named):
             out.add(payment)
-    return out & _ids(payments)
-
-
-def _ids(payments: pa.Table) -> set[str]:
-    return set(payments.column("payment").to_pylist())
+    return out
 
 
 def _inflow(payments: pa.Table) -> dict[str, float]:

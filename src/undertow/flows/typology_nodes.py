@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 from undertow.errors import ConfigError
 from undertow.flows.typology_base import (
@@ -35,7 +36,7 @@ def _stand_out(n_window: str, n_total: str, window_days: int) -> str:
     return f"{n_window} / ({expected} + {num(1.0)})"
 
 
-def _fan(spec: FanIn | FanOut, hub: str, party: str, account: str, tolerance: float | None) -> str:
+def _fan(spec: _Fan, hub: str, party: str, account: str, tolerance: float | None) -> str:
     w = spec.window_days
     big = f"eur >= {num(spec.min_eur)}"
     if tolerance is None:
@@ -104,19 +105,39 @@ evidence AS (
 )"""
 
 
-def _check_fan(spec: FanIn | FanOut, tolerance: float | None) -> None:
-    check_positive(
-        spec, window_days=spec.window_days, min_eur=spec.min_eur, min_burst=spec.min_burst
-    )
-    check_share(spec, min_band_share=spec.min_band_share, min_novelty=spec.min_novelty)
-    if spec.min_parties < 2:
-        raise ConfigError(f"{spec.name}: min_parties must be at least 2")
-    if tolerance is not None:
-        check_share(spec, band_tolerance=tolerance)
+@dataclass(frozen=True)
+class _Fan(Typology):
+    """What fan-in and fan-out share: the parameters, their checks, and the query, seen
+    from the hub's side (``_hub`` the node, ``_party`` the many, ``_account`` the hub's
+    account column)."""
+
+    _hub: ClassVar[str]
+    _party: ClassVar[str]
+    _account: ClassVar[str]
+    window_days: int = 14
+    min_parties: int = 5
+    min_eur: float = 300.0
+    band_tolerance: float | None = None
+    min_burst: float = 3.0
+    min_band_share: float = 0.5
+    min_novelty: float = 0.5
+
+    def __post_init__(self) -> None:
+        check_positive(
+            self, window_days=self.window_days, min_eur=self.min_eur, min_burst=self.min_burst
+        )
+        check_share(self, min_band_share=self.min_band_share, min_novelty=self.min_novelty)
+        if self.min_parties < 2:
+            raise ConfigError(f"{self.name}: min_parties must be at least 2")
+        if self.band_tolerance is not None:
+            check_share(self, band_tolerance=self.band_tolerance)
+
+    def ctes(self) -> str:
+        return _fan(self, self._hub, self._party, self._account, self.band_tolerance)
 
 
 @dataclass(frozen=True)
-class FanIn(Typology):
+class FanIn(_Fan):
     """Fan-in collection: many distinct payers into one node within a window, their
     amounts in one price band.
 
@@ -144,23 +165,12 @@ class FanIn(Typology):
     """
 
     name = "fan_in"
-    window_days: int = 14
-    min_parties: int = 5
-    min_eur: float = 300.0
-    band_tolerance: float = 0.25
-    min_burst: float = 3.0
-    min_band_share: float = 0.5
-    min_novelty: float = 0.5
-
-    def __post_init__(self) -> None:
-        _check_fan(self, self.band_tolerance)
-
-    def ctes(self) -> str:
-        return _fan(self, "dst", "src", "dst_account", self.band_tolerance)
+    _hub, _party, _account = "dst", "src", "dst_account"
+    band_tolerance: float | None = 0.25
 
 
 @dataclass(frozen=True)
-class FanOut(Typology):
+class FanOut(_Fan):
     """Fan-out: one node pays many distinct beneficiaries within a window.
 
     Collected fares are paid on to drivers, boat pilots, safe-house keepers and to
@@ -175,19 +185,7 @@ class FanOut(Typology):
     """
 
     name = "fan_out"
-    window_days: int = 14
-    min_parties: int = 5
-    min_eur: float = 300.0
-    band_tolerance: float | None = None
-    min_burst: float = 3.0
-    min_band_share: float = 0.5
-    min_novelty: float = 0.5
-
-    def __post_init__(self) -> None:
-        _check_fan(self, self.band_tolerance)
-
-    def ctes(self) -> str:
-        return _fan(self, "src", "dst", "src_account", self.band_tolerance)
+    _hub, _party, _account = "src", "dst", "src_account"
 
 
 @dataclass(frozen=True)

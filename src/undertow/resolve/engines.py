@@ -19,10 +19,11 @@ ENGINES = ("duckdb", "spark")
 def duckdb_api() -> Any:
     """Splink's DuckDB backend on a connection that accepts Splink's SQL: DuckDB 2.0
     rejects the ``x -> ...`` lambdas some Splink levels still write unless told not to."""
-    import duckdb
     from splink.backends.duckdb import DuckDBAPI
 
-    con = duckdb.connect()
+    from undertow.store.store import scratch_connection
+
+    con = scratch_connection()
     con.execute("SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
     return DuckDBAPI(connection=con)
 

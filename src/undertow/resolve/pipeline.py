@@ -109,9 +109,9 @@ def splink_pairs(
     dialect = dialect_of(db_api)
     table = register(db_api, parties, "parties")
     if model is None:
-        import duckdb
+        from undertow.store.store import scratch_connection
 
-        con = duckdb.connect()
+        con = scratch_connection()
         con.register("parties", parties)
         model_settings: Any = settings(prior=estimate_prior(con, "parties"))
         con.close()

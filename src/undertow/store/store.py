@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,28 @@ if TYPE_CHECKING:
     import duckdb
 
 log = logging.getLogger(__name__)
+
+SPILL_LIMIT = "16GB"
+"""Most one DuckDB connection may spill to disk."""
+
+
+def limit_spill(con: Any, *, elsewhere: bool) -> None:
+    """Never spill without bound: a runaway join must fail with an error, not fill the
+    disk the store lives on. A file database spills beside itself; an in-memory one
+    (``elsewhere``) would spill into the working directory, so it goes to the system's
+    temporary directory instead."""
+    if elsewhere:
+        con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/undertow-duckdb'")
+    con.execute(f"SET max_temp_directory_size = '{SPILL_LIMIT}'")
+
+
+def scratch_connection() -> Any:
+    """An in-memory DuckDB connection for analyses, with bounded spill."""
+    import duckdb
+
+    con = duckdb.connect()
+    limit_spill(con, elsewhere=True)
+    return con
 
 
 def utcnow() -> datetime:
@@ -50,6 +73,7 @@ class Store:
             raise StoreError(f"cannot open database {target}: {e}") from e
         # DuckDB draws its own progress bar on stdout for long queries; shells draw theirs.
         con.execute("SET enable_progress_bar = false")
+        limit_spill(con, elsewhere=target == ":memory:")
         store = cls(con, target)
         if not read_only:
             store.migrate()
