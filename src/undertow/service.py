@@ -55,6 +55,9 @@ if TYPE_CHECKING:
     from undertow.flows.analyses import TraceReport
     from undertow.flows.rank import Ranking
     from undertow.flows.typologies import Detection
+    from undertow.network.analyses import Communities, KeyPlayer, NetworkView
+    from undertow.network.disrupt import Plan
+    from undertow.network.roles import RoleLabel
     from undertow.resolve import Candidate, Decision, Explanation, RunSummary
 
 log = logging.getLogger(__name__)
@@ -544,6 +547,93 @@ class Service:
             ranking = rank_organisers(self.store, self.scope, top=max(1, min(int(top), 500)))
             rec.entity_ids = [r.canonical_id for r in ranking.rows]
         return ranking
+
+    # -- network -----------------------------------------------------------------
+
+    def _network(self) -> NetworkView:
+        from undertow.network.analyses import network_view
+
+        return network_view(self.store, self.scope)
+
+    def communities(
+        self,
+        layers: list[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        resolution: float = 1.0,
+    ) -> Communities:
+        """Leiden communities of a projection of the network the principal may see."""
+        from undertow.network.analyses import DEFAULT_LAYERS, communities
+
+        query = {"layers": layers, "since": since, "until": until, "resolution": resolution}
+        with self._audited(Action.CONSULT, "network_communities", query) as rec:
+            self._need_purpose("a map of the network")
+            found = communities(
+                self._network(),
+                layers or DEFAULT_LAYERS,
+                parse_day(since, "since"),
+                parse_day(until, "until"),
+                resolution=resolution,
+            )
+            rec.entity_ids = sorted(found.membership)[:1000]
+        return found
+
+    def roles(self) -> list[RoleLabel]:
+        """Each visible person's and company's likely role, with the features behind it."""
+        with self._audited(Action.CONSULT, "network_roles") as rec:
+            self._need_purpose("roles of people")
+            view = self._network()
+            rows = sorted(
+                (r for r in view.roles.values() if r.node not in view.hidden),
+                key=lambda r: (r.role, r.node),
+            )
+            rec.entity_ids = [r.node for r in rows if r.role not in ("customer", "other")]
+        return rows
+
+    def key_players(self, top: int = 10) -> list[KeyPlayer]:
+        """The people and companies the network depends on most."""
+        from undertow.network.analyses import key_players
+
+        with self._audited(Action.CONSULT, "network_keyplayers", {"top": top}) as rec:
+            self._need_purpose("a list of key players")
+            rows = key_players(self._network(), max(1, min(int(top), 500)))
+            rec.entity_ids = [r.canonical_id for r in rows]
+        return rows
+
+    def disrupt(self, k: int = 5, strategies: list[str] | None = None) -> list[Plan]:
+        """Each strategy's targets and the damage they would do, after recovery too."""
+        from undertow.network.analyses import disruption
+
+        query = {"k": k, "strategies": strategies}
+        with self._audited(Action.CONSULT, "network_disrupt", query) as rec:
+            self._need_purpose("a disruption plan")
+            if not 1 <= int(k) <= 50:
+                raise ConfigError("k: between 1 and 50 targets")
+            plans = disruption(self._network(), int(k), strategies)
+            rec.entity_ids = sorted({n for p in plans for n in p.removed})
+        return plans
+
+    def network_export(
+        self,
+        fmt: str,
+        stream: IO[str],
+        layers: list[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> int:
+        """Write a projection (GEXF, GraphML or Cypher); returns how many nodes."""
+        from undertow.network.analyses import DEFAULT_LAYERS
+        from undertow.network.export import write
+
+        query = {"format": fmt, "layers": layers, "since": since, "until": until}
+        with self._audited(Action.CONSULT, "network_export", query) as rec:
+            self._need_purpose("an export of the network")
+            graph = self._network().graph(
+                layers or DEFAULT_LAYERS, parse_day(since, "since"), parse_day(until, "until")
+            )
+            write(graph, fmt, stream)
+            rec.entity_ids = list(graph.vs["name"])[:1000]
+        return int(graph.vcount())
 
     # -- retention -------------------------------------------------------------
 

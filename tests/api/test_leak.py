@@ -44,6 +44,13 @@ QUERY_VALUES: dict[str, list[Any]] = {
     "method": ["haircut", "fifo"],
     "hops": [None, 2],
     "window": [None, "60d"],
+    "layer": [None, ["payment", "call", "copresence", "shared_phone", "associate"]],
+    "since": [None, "2020-01-01"],
+    "until": [None],
+    "resolution": [None],
+    "k": [None, 2],
+    "strategy": [None, ["degree", "business_model"]],
+    "format": ["gexf", "graphml", "cypher"],
 }
 BODIES: dict[str, list[dict[str, Any]]] = {
     "ReleaseBody": [
@@ -206,7 +213,15 @@ def test_a_trace_shows_hidden_ends_as_notices_and_hidden_payments_not_at_all(
 def test_scans_and_rankings_never_cite_a_hidden_payment(client: Any, world: World) -> None:
     for agency in OTHERS:
         headers = bearer(world.token(agency, "analyst"))
-        for url in ("/flows/typologies", "/flows/rank", "/flows/trace?seed=UK-NCA.p-shared"):
+        for url in (
+            "/flows/typologies",
+            "/flows/rank",
+            "/flows/trace?seed=UK-NCA.p-shared",
+            "/network/roles",
+            "/network/keyplayers",
+            "/network/communities?layer=payment",
+            "/network/export?format=graphml&layer=payment",
+        ):
             response = client.get(url, headers=headers)
             assert response.status_code == 200, response.text
             assert "pay-canary" not in response.text
@@ -251,6 +266,16 @@ READ_COMMANDS = [
     ["flows", "typologies"],
     ["flows", "rank", "--json"],
     ["flows", "rank"],
+    ["network", "communities", "--json"],
+    ["network", "communities", "--layer", "payment", "--layer", "shared_phone"],
+    ["network", "roles", "--json"],
+    ["network", "keyplayers", "--json"],
+    ["network", "keyplayers"],
+    ["network", "disrupt", "--k", "2", "--json"],
+    ["network", "disrupt", "--k", "2"],
+    ["network", "export", "--format", "gexf"],
+    ["network", "export", "--format", "graphml", "--layer", "payment"],
+    ["network", "export", "--format", "cypher"],
 ]
 
 

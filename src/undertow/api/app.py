@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Form, Header, Query, Request, UploadFile
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from undertow import __version__
@@ -310,6 +310,60 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
     def flows_rank(svc: Svc, limit: Limit = 20) -> dict[str, Any]:
         items = [r.to_dict() for r in svc.rank(limit).rows]
         return page(items, limit, 0, len(items))
+
+    Layer = Annotated[list[str] | None, Query(max_length=20)]
+    Day = Annotated[str | None, Query(max_length=10)]
+
+    @app.get("/network/communities", summary="Leiden communities and their members by role")
+    def network_communities(
+        svc: Svc,
+        layer: Layer = None,
+        since: Day = None,
+        until: Day = None,
+        resolution: Annotated[float, Query(gt=0, le=10)] = 1.0,
+        limit: Limit = 50,
+    ) -> dict[str, Any]:
+        found = svc.communities(layer, since, until, resolution)
+        items = [c.to_dict() for c in found.communities]
+        return {
+            "count": found.count,
+            "modularity": found.modularity,
+            **page(items[:limit], limit, 0, len(items)),
+        }
+
+    @app.get("/network/roles", summary="Each person's likely role, with its features")
+    def network_roles(svc: Svc, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+        items = [r.to_dict() for r in svc.roles()]
+        return page(items[offset : offset + limit], limit, offset, len(items))
+
+    @app.get("/network/keyplayers", summary="The people the network depends on most")
+    def network_keyplayers(svc: Svc, limit: Limit = 10) -> dict[str, Any]:
+        items = [r.to_dict() for r in svc.key_players(limit)]
+        return page(items, limit, 0, len(items))
+
+    @app.get("/network/disrupt", summary="Damage of k removals, after recovery too")
+    def network_disrupt(
+        svc: Svc,
+        k: Annotated[int, Query(ge=1, le=50)] = 5,
+        strategy: Annotated[list[str] | None, Query(max_length=10)] = None,
+    ) -> dict[str, Any]:
+        plans = [p.to_dict() for p in svc.disrupt(k, strategy)]
+        return {"items": plans, "total": len(plans)}
+
+    @app.get("/network/export", summary="A projection as GEXF, GraphML or Cypher")
+    def network_export(
+        svc: Svc,
+        format: Annotated[str, Query(pattern="^(gexf|graphml|cypher)$")] = "gexf",
+        layer: Layer = None,
+        since: Day = None,
+        until: Day = None,
+    ) -> Response:
+        import io
+
+        buffer = io.StringIO()
+        svc.network_export(format, buffer, layer, since, until)
+        media = {"gexf": "application/xml", "graphml": "application/xml"}
+        return Response(buffer.getvalue(), media_type=media.get(format, "text/plain"))
 
     @app.post("/retention", summary="Reports past review: flag, or erase (audited)")
     def retention(svc: Svc, body: RetentionBody) -> dict[str, Any]:

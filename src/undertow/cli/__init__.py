@@ -4,6 +4,7 @@ from undertow.cli import (  # noqa: F401  (registers commands)
     access,
     flows,
     ingest,
+    network,
     reads,
     resolve,
     scenario,

@@ -78,6 +78,19 @@ def demo(
         "trace any of them: `undertow --purpose demo flows trace <canonical id> "
         "--direction backward`"
     )
+    from undertow.cli.network import render_communities, render_key_players, render_plans
+
+    with service(ctx) as svc, err().status("mapping the network"):
+        communities = svc.communities()
+        players = svc.key_players(10)
+        plans = svc.disrupt(5)
+    console.print(render_communities(communities, limit=6))
+    console.print(render_key_players(players))
+    console.print(render_plans(plans))
+    console.print(
+        "export it for Gephi or Neo4j: `undertow --purpose demo network export "
+        "--format gexf --out network.gexf`"
+    )
 
 
 def _typology_table(found: list[Any]) -> Table:

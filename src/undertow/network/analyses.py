@@ -1,0 +1,350 @@
+"""The network analyses a reader asks for, each over their own scoped view.
+
+:func:`network_view` reads everything once (the layers, the payments, the front line,
+the behind-the-scenes money ranking); communities, roles, key players, disruption
+plans and exports are computed from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from undertow.network.layers import Layers, build_layers
+from undertow.network.project import project
+from undertow.network.roles import SOCIAL, RoleLabel, classify, features
+
+if TYPE_CHECKING:
+    import igraph as ig
+    import pyarrow as pa
+
+    from undertow.flows.frontline import FrontLine
+    from undertow.network.business import Business
+    from undertow.network.disrupt import Plan
+    from undertow.store import Store
+    from undertow.store.scope import Scope
+
+# Layers of the default projection: who deals with whom. Shared identifiers and
+# co-presence are context an analyst adds on purpose (a boat's passengers are a clique).
+DEFAULT_LAYERS = ("call", "payment", "family", "associate", "ownership", "membership")
+TARGETS = ("Person", "Company", "Organization", "LegalEntity")
+
+
+@dataclass
+class NetworkView:
+    layers: Layers
+    payments: pa.Table
+    front: FrontLine
+    behind: dict[str, float]
+    customer_payments: set[str]
+    hidden: set[str]
+
+    @cached_property
+    def social(self) -> ig.Graph:
+        return project(self.layers.edges, self.layers.nodes, SOCIAL)
+
+    @cached_property
+    def roles(self) -> dict[str, RoleLabel]:
+        feats = features(self.layers, self.payments, self.front.present, self.behind, self.social)
+        return classify(
+            feats,
+            self.layers.by_node("name"),
+            self.layers.by_node("schema"),
+            set(self.front.contacts),
+        )
+
+    def graph(
+        self,
+        layers: Iterable[str] | None = DEFAULT_LAYERS,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> ig.Graph:
+        """A projection, with each vertex's role attached; hidden nodes carry only their
+        notice."""
+        g = project(self.layers.edges, self.layers.nodes, layers, since, until)
+        roles = self.roles
+        g.vs["role"] = [roles[n].role if n in roles else None for n in g.vs["name"]]
+        return g
+
+    def eligible(self, graph: ig.Graph) -> set[str]:
+        """Who may be a target: people and companies the reader may see, never customers."""
+        roles = self.roles
+        return {
+            v["name"]
+            for v in graph.vs
+            if v["schema"] in TARGETS
+            and v["name"] not in self.hidden
+            and roles.get(v["name"]) is not None
+            and roles[v["name"]].role != "customer"
+        }
+
+
+def network_view(store: Store, scope: Scope) -> NetworkView:
+    from undertow.flows.frontline import front_line
+    from undertow.flows.graph import payment_tables
+    from undertow.flows.rank import customer_payments, rank
+
+    tables = payment_tables(store, scope)
+    layers = build_layers(store, scope, tables.payments)
+    front = front_line(store, scope)
+    ranking = rank(store, scope, top=1_000_000, tables=tables)
+    behind = {r.canonical_id: r.score for r in ranking.rows}
+    customers = customer_payments(tables.payments, front, set())
+    notices = layers.by_node("notice")
+    hidden = {n for n, notice in notices.items() if notice} | tables.hidden
+    return NetworkView(layers, tables.payments, front, behind, customers, hidden)
+
+
+# -- communities ------------------------------------------------------------------
+
+
+@dataclass
+class Community:
+    id: int
+    size: int
+    roles: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """role -> members (``canonical_id``, ``name``), the facilitators first."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"community": self.id, "size": self.size, "roles": self.roles}
+
+
+@dataclass
+class Communities:
+    count: int
+    modularity: float
+    communities: list[Community]
+    membership: dict[str, int]
+
+
+def communities(
+    view: NetworkView,
+    layers: Iterable[str] | None = DEFAULT_LAYERS,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    *,
+    resolution: float = 1.0,
+    seed: int = 7,
+    min_size: int = 3,
+) -> Communities:
+    """Leiden communities (modularity, weighted; Traag, Waltman & van Eck 2019) of a
+    projection, largest first, each member listed under their role. Communities smaller
+    than ``min_size`` are counted but not listed."""
+    import leidenalg
+
+    g = view.graph(layers, since, until)
+    if g.vcount() == 0:
+        return Communities(0, 0.0, [], {})
+    partition = leidenalg.find_partition(
+        g,
+        leidenalg.RBConfigurationVertexPartition,
+        weights="weight",
+        resolution_parameter=resolution,
+        seed=seed,
+    )
+    modularity = g.modularity(partition.membership, weights="weight")
+    membership = dict(zip(g.vs["name"], partition.membership, strict=True))
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index, community in enumerate(partition.membership):
+        groups[community].append(index)
+    ordered = sorted(groups.values(), key=lambda members: (-len(members), min(members)))
+    renumber = {partition.membership[members[0]]: i for i, members in enumerate(ordered)}
+    listed = []
+    for i, members in enumerate(ordered):
+        if len(members) < min_size:
+            continue
+        by_role: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for index in members:
+            v = g.vs[index]
+            by_role[v["role"] or "other"].append(
+                {"canonical_id": v["name"], "name": None if v["notice"] else v["label"]}
+            )
+        order = {r: k for k, r in enumerate(_ROLE_ORDER)}
+        listed.append(
+            Community(i, len(members), dict(sorted(by_role.items(), key=lambda kv: order[kv[0]])))
+        )
+    return Communities(
+        len(ordered), modularity, listed, {n: renumber[c] for n, c in membership.items()}
+    )
+
+
+_ROLE_ORDER = (
+    "organiser",
+    "financier",
+    "collector",
+    "hawaladar",
+    "recruiter",
+    "logistics",
+    "driver",
+    "pilot",
+    "other",
+    "customer",
+)
+
+
+# -- key players -------------------------------------------------------------------
+
+
+@dataclass
+class KeyPlayer:
+    canonical_id: str
+    name: str | None
+    role: str
+    score: float
+    features: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "canonical_id": self.canonical_id,
+            "name": self.name,
+            "role": self.role,
+            "score": round(self.score, 4),
+            "features": self.features,
+        }
+
+
+# What a key player's score weighs: the money that reaches them from the customers
+# (behind the scenes), their brokerage between the others, their PageRank in the
+# social graph, and the business's need for their role (a supplier or a collector is
+# harder to replace than a driver).
+KEY_WEIGHTS = {"money": 0.4, "brokerage": 0.3, "pagerank": 0.3}
+ROLE_NEED = {
+    "organiser": 1.0,
+    "financier": 0.9,
+    "logistics": 0.8,
+    "collector": 0.7,
+    "hawaladar": 0.7,
+    "recruiter": 0.6,
+    "driver": 0.4,
+    "pilot": 0.3,
+    "other": 0.3,
+}
+
+
+def key_players(view: NetworkView, top: int = 10) -> list[KeyPlayer]:
+    """People and companies ranked by ``need(role) x (0.4 money + 0.3 brokerage + 0.3
+    PageRank)``, each part scaled to the largest; customers and hidden nodes never."""
+    g = view.social
+    if g.vcount() == 0:
+        return []
+    pagerank = dict(zip(g.vs["name"], g.pagerank(weights="weight"), strict=True))
+    roles = view.roles
+    eligible = view.eligible(g)
+    brokerage = {n: float(roles[n].features.get("brokerage", 0.0)) for n in eligible}
+    money = {n: float(view.behind.get(n, 0.0)) for n in eligible}
+    scales = {
+        "money": max(money.values(), default=0.0) or 1.0,
+        "brokerage": max(brokerage.values(), default=0.0) or 1.0,
+        "pagerank": max((pagerank[n] for n in eligible), default=0.0) or 1.0,
+    }
+    rows = []
+    for node in eligible:
+        parts = {
+            "money": money[node] / scales["money"],
+            "brokerage": brokerage[node] / scales["brokerage"],
+            "pagerank": pagerank[node] / scales["pagerank"],
+        }
+        role = roles[node]
+        score = ROLE_NEED.get(role.role, 0.3) * sum(KEY_WEIGHTS[k] * v for k, v in parts.items())
+        shown = {k: round(v, 4) for k, v in parts.items()}
+        shown.update({k: v for k, v in role.features.items() if v})
+        shown["reason"] = role.reason
+        rows.append(KeyPlayer(node, role.name, role.role, score, shown))
+    rows.sort(key=lambda r: (-r.score, r.canonical_id))
+    return rows[:top]
+
+
+# -- disruption ------------------------------------------------------------------------
+
+
+def business(view: NetworkView) -> Business:
+    """What this network needs to earn, as the reader's records show it: the money
+    (visible payments between visible nodes), the customers' payments where it enters,
+    who it is bound for (people labelled organiser or financier), the equipment chain
+    and the trips at its end, and the recruiters' reach among the migrants."""
+    from undertow.network.business import Business
+
+    p = view.payments
+    money: Counter[tuple[str, str]] = Counter()
+    sources: Counter[str] = Counter()
+    customers = view.customer_payments
+    for payment, src, dst, eur in zip(
+        p.column("payment").to_pylist(),
+        p.column("src").to_pylist(),
+        p.column("dst").to_pylist(),
+        p.column("eur").to_pylist(),
+        strict=True,
+    ):
+        if not eur or src in view.hidden or dst in view.hidden:
+            continue
+        money[(src, dst)] += eur
+        if payment in customers:
+            sources[src] += eur
+    roles = view.roles
+    organisers = frozenset(n for n, r in roles.items() if r.role in ("organiser", "financier"))
+    e = view.layers.edges
+    schema = view.layers.by_node("schema")
+    chain = [
+        (s, t)
+        for s, t, layer in zip(
+            e.column("source").to_pylist(),
+            e.column("target").to_pylist(),
+            e.column("layer").to_pylist(),
+            strict=True,
+        )
+        if layer == "equipment" and s not in view.hidden and t not in view.hidden
+    ]
+    trips = frozenset(t for _, t in chain if schema.get(t) in ("Trip", "Event"))
+    recruiters = {
+        n: float(r.features.get("migrant_contacts", 0))
+        for n, r in roles.items()
+        if r.role != "customer" and r.features.get("migrant_contacts")
+    }
+    return Business(
+        money=[(s, d, float(v)) for (s, d), v in sorted(money.items())],
+        sources=dict(sources),
+        organisers=organisers,
+        chain=chain,
+        trips=trips,
+        recruiters=recruiters,
+    )
+
+
+def disruption(
+    view: NetworkView,
+    k: int = 5,
+    strategies: Iterable[str] | None = None,
+    *,
+    runs: int = 5,
+    seed: int = 7,
+) -> list[Plan]:
+    """Each strategy's ``k`` targets and the damage they do, right after the arrests and
+    after the network's recovery, on the social projection plus the equipment chain.
+
+    Above :data:`EXACT_UP_TO` vertices, betweenness, fragmentation and efficiency are
+    estimated from :data:`SAMPLE` sources and the costly strategies try
+    :data:`POOL` candidates, so a plan takes seconds, not minutes."""
+    from undertow.network.disrupt import STRATEGIES, compare
+
+    g = view.graph((*DEFAULT_LAYERS, "equipment"))
+    large = g.vcount() > EXACT_UP_TO
+    return compare(
+        g,
+        business(view),
+        k,
+        view.eligible(g),
+        strategies=tuple(strategies) if strategies else STRATEGIES,
+        runs=runs,
+        seed=seed,
+        sample=SAMPLE if large else None,
+        pool=POOL if large else None,
+    )
+
+
+EXACT_UP_TO = 500
+SAMPLE = 64
+POOL = 25

@@ -1,0 +1,86 @@
+"""Roles, communities and key players on the hand-built network, through the service."""
+
+from __future__ import annotations
+
+import pytest
+
+from undertow.access import Principal, Role
+from undertow.errors import ConfigError
+from undertow.service import Service
+from undertow.store import Store
+
+
+def node_of(store: Store, local: str) -> str:
+    return str(
+        store.scalar("SELECT canonical_id FROM canonical WHERE entity_id = ?", [f"UK-NCA.{local}"])
+    )
+
+
+def uk(store: Store) -> Service:
+    return Service(store, Principal("analyst.uk", "UK-NCA", Role.ANALYST), purpose="op test")
+
+
+def test_each_role_from_its_evidence(net_store: Store) -> None:
+    roles = {r.node: r for r in uk(net_store).roles()}
+    expected = {
+        "pilot": "pilot",
+        "driver": "driver",
+        "buyer": "logistics",
+        "sup": "logistics",
+        "col": "collector",
+        "org": "organiser",
+        "m-1": "customer",
+        "m-5": "customer",
+    }
+    got = {local: roles[node_of(net_store, local)].role for local in expected}
+    assert got == expected
+    # The features behind a label are shown with it.
+    collector = roles[node_of(net_store, "col")]
+    assert collector.features["payers"] == 5
+    assert collector.features["eur_in"] == pytest.approx(12_500)
+    assert "migrants" in collector.reason
+
+
+def test_key_players_never_list_customers(net_store: Store) -> None:
+    rows = uk(net_store).key_players(20)
+    roles = {r.role for r in rows}
+    assert "customer" not in roles
+    assert rows[0].canonical_id in {node_of(net_store, "org"), node_of(net_store, "col")}
+    assert all({"money", "brokerage", "pagerank", "reason"} <= set(r.features) for r in rows)
+    assert [r.score for r in rows] == sorted((r.score for r in rows), reverse=True)
+
+
+def test_communities_list_members_by_role(net_store: Store) -> None:
+    found = uk(net_store).communities(["call", "payment", "family", "equipment", "copresence"])
+    assert found.count == len(set(found.membership.values())) >= 2
+    assert 0.0 < found.modularity <= 1.0
+    # Organiser and collector call and pay each other: one community.
+    assert (
+        found.membership[node_of(net_store, "org")] == found.membership[node_of(net_store, "col")]
+    )
+    # The crossing's passengers are listed together, under their role.
+    boat = found.membership[node_of(net_store, "m-1")]
+    listed = next(c for c in found.communities if c.id == boat)
+    assert len(listed.roles["customer"]) == 5
+    assert all(c.size >= 3 for c in found.communities)
+    assert [c.size for c in found.communities] == sorted(
+        (c.size for c in found.communities), reverse=True
+    )
+
+
+def test_a_hidden_banker_is_never_analysed_for_others(net_store: Store) -> None:
+    text = repr(uk(net_store).roles()) + repr(uk(net_store).key_players(50))
+    assert "Bankier" not in text
+    de = Service(net_store, Principal("analyst.de", "DE-BKA", Role.ANALYST), purpose="op test")
+    assert any(r.name == "Verdeckter Bankier" for r in de.roles())
+
+
+def test_network_analyses_need_a_purpose_and_are_audited(net_store: Store) -> None:
+    svc = Service(net_store, Principal("analyst.uk", "UK-NCA", Role.ANALYST))
+    with pytest.raises(ConfigError, match="purpose"):
+        svc.key_players()
+    rows = uk(net_store).key_players(3)
+    entries = uk(net_store).audit.entries(action="network_keyplayers")
+    assert [e.outcome for e in entries] == ["error: ConfigError", "ok"]
+    assert entries[-1].purpose == "op test"
+    assert set(entries[-1].entity_ids) == {r.canonical_id for r in rows}
