@@ -38,7 +38,8 @@ def test_each_role_from_its_evidence(net_store: Store) -> None:
     collector = roles[node_of(net_store, "col")]
     assert collector.features["payers"] == 5
     assert collector.features["eur_in"] == pytest.approx(12_500)
-    assert "migrants" in collector.reason
+    assert "first-hand" in collector.reason
+    assert collector.features["first_hand"] is True
 
 
 def test_key_players_never_list_customers(net_store: Store) -> None:

@@ -168,12 +168,14 @@ def find_typologies(
     return scan(engine_with(tables or payment_tables(store, scope)))
 
 
-def rank_organisers(store: Store, scope: Scope, *, top: int = 20) -> Ranking:
+def rank_organisers(
+    store: Store, scope: Scope, *, top: int = 20, tables: PaymentTables | None = None
+) -> Ranking:
     """The ranking with the scan's evidence: fan-in payments are customer money being
     collected; every other typology's payments are that money travelling up."""
     from undertow.flows.rank import rank
 
-    tables = payment_tables(store, scope)
+    tables = tables or payment_tables(store, scope)
     found = find_typologies(store, scope, tables)
     p = tables.payments
     payment_of = dict(

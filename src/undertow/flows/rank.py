@@ -74,6 +74,9 @@ class Ranking:
     rows: list[Ranked]
     seed_payments: int
     seed_eur: float
+    reached: dict[str, Ranked] = field(default_factory=dict)
+    """Everyone the customers' money reached, scored or not (a collector who passes it
+    all on keeps nothing and scores 0): what the network's roles read."""
 
 
 def rank(
@@ -112,7 +115,8 @@ def rank(
     inflow = _inflow(tables.payments)
     rows = _score(result, front, customers, inflow, kinds, names, tables.hidden)
     rows.sort(key=lambda r: (-r.score, r.canonical_id))
-    return Ranking(rows[:top], len(seeds), result.seed_total)
+    scored = [r for r in rows if r.score > 0]
+    return Ranking(scored[:top], len(seeds), result.seed_total, {r.canonical_id: r for r in rows})
 
 
 def customer_payments(payments: pa.Table, front: FrontLine, collection: set[str]) -> set[str]:
@@ -179,8 +183,6 @@ def _score(
         weight = FRONT_WEIGHT if reasons else 1.0
         sources = len({p.src for p in incoming[node]})
         score = (kept + purchases) * math.sqrt(purity) * math.log2(1 + sources) * weight
-        if score <= 0:
-            continue
         top_in = sorted(incoming[node], key=lambda p: -p.traced)[:3]
         rows.append(
             Ranked(

@@ -40,6 +40,8 @@ class NetworkView:
     payments: pa.Table
     front: FrontLine
     behind: dict[str, float]
+    customer_money: dict[str, dict[str, Any]]
+    """Per node the customers' money reached: received, passed on, kept, first-hand."""
     customer_payments: set[str]
     hidden: set[str]
 
@@ -49,7 +51,14 @@ class NetworkView:
 
     @cached_property
     def roles(self) -> dict[str, RoleLabel]:
-        feats = features(self.layers, self.payments, self.front.present, self.behind, self.social)
+        feats = features(
+            self.layers,
+            self.payments,
+            self.front.present,
+            self.behind,
+            self.social,
+            self.customer_money,
+        )
         return classify(
             feats,
             self.layers.by_node("name"),
@@ -84,19 +93,28 @@ class NetworkView:
 
 
 def network_view(store: Store, scope: Scope) -> NetworkView:
+    from undertow.flows.analyses import rank_organisers
     from undertow.flows.frontline import front_line
     from undertow.flows.graph import payment_tables
-    from undertow.flows.rank import customer_payments, rank
+    from undertow.flows.rank import customer_payments
 
     tables = payment_tables(store, scope)
     layers = build_layers(store, scope, tables.payments)
     front = front_line(store, scope)
-    ranking = rank(store, scope, top=1_000_000, tables=tables)
-    behind = {r.canonical_id: r.score for r in ranking.rows}
+    ranking = rank_organisers(store, scope, top=1_000_000, tables=tables)
+    behind = {r.canonical_id: r.score for r in ranking.reached.values() if r.score > 0}
+    money = {
+        node: {
+            "customer_eur": r.evidence["customer_money_received_eur"],
+            "customer_eur_passed_on": r.evidence["passed_on_eur"],
+            "first_hand": "took customer money first-hand" in r.evidence["front_line"],
+        }
+        for node, r in ranking.reached.items()
+    }
     customers = customer_payments(tables.payments, front, set())
     notices = layers.by_node("notice")
     hidden = {n for n, notice in notices.items() if notice} | tables.hidden
-    return NetworkView(layers, tables.payments, front, behind, customers, hidden)
+    return NetworkView(layers, tables.payments, front, behind, money, customers, hidden)
 
 
 # -- communities ------------------------------------------------------------------
@@ -286,18 +304,8 @@ def business(view: NetworkView) -> Business:
             sources[src] += eur
     roles = view.roles
     organisers = frozenset(n for n, r in roles.items() if r.role in ("organiser", "financier"))
-    e = view.layers.edges
+    chain = _chain_from_parties(view)
     schema = view.layers.by_node("schema")
-    chain = [
-        (s, t)
-        for s, t, layer in zip(
-            e.column("source").to_pylist(),
-            e.column("target").to_pylist(),
-            e.column("layer").to_pylist(),
-            strict=True,
-        )
-        if layer == "equipment" and s not in view.hidden and t not in view.hidden
-    ]
     trips = frozenset(t for _, t in chain if schema.get(t) in ("Trip", "Event"))
     recruiters = {
         n: float(r.features.get("migrant_contacts", 0))
@@ -312,6 +320,32 @@ def business(view: NetworkView) -> Business:
         trips=trips,
         recruiters=recruiters,
     )
+
+
+def _chain_from_parties(view: NetworkView) -> list[tuple[str, str]]:
+    """The equipment chain as far as people and companies run it: the edges reachable
+    from a visible party. A boat with an engine fitted and no known buyer, storer or
+    pilot is seized evidence, not a supply line anyone's arrest could cut."""
+    e = view.layers.edges
+    schema = view.layers.by_node("schema")
+    after: dict[str, list[str]] = defaultdict(list)
+    for s, t, layer in zip(
+        e.column("source").to_pylist(),
+        e.column("target").to_pylist(),
+        e.column("layer").to_pylist(),
+        strict=True,
+    ):
+        if layer == "equipment" and s not in view.hidden and t not in view.hidden:
+            after[s].append(t)
+    reached = {n for n in after if schema.get(n) in TARGETS}
+    frontier = list(reached)
+    while frontier:
+        node = frontier.pop()
+        for nxt in after.get(node, ()):
+            if nxt not in reached:
+                reached.add(nxt)
+                frontier.append(nxt)
+    return [(s, t) for s in sorted(reached) for t in after.get(s, ())]
 
 
 def disruption(

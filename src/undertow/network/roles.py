@@ -9,15 +9,17 @@ features are shown beside the label, so a wrong call is visible as a wrong featu
 * **pilot** -- tied to a vessel directly (named at the helm, its owner);
 * **driver** -- tied to a road vehicle in the chain (its operator, owner, the vehicle
   of a transport from a storage place);
-* **hawaladar** -- takes in hawala transfers from several people and pays out to several;
+* **hawaladar** -- takes in hawala transfers from several people and pays out to several,
+  or owns or runs a business that does;
 * **customer** -- recorded among the migrants of a trip or event (present), with none of
   the roles above;
 * **organiser** / **financier** -- behind the scenes (the money ranking of
   :mod:`undertow.flows.rank` puts them near its head and they did not deal with the migrants
   first-hand): an organiser keeps or spends most of what reaches them and directs others
   by phone; a financier passes most of it on;
-* **collector** -- paid by many different people, and dealing with the migrants first-hand
-  (paid by them, named by them, calling them);
+* **collector** -- takes the customers' money first-hand and passes most of it on, or is
+  paid by many different people while dealing with the migrants first-hand (paid by
+  them, named by them, calling them);
 * **recruiter** -- in contact with several migrants (calls, links, money) without
   collecting from them;
 * **other** -- none of these (a relative, a shop's customer, a bystander).
@@ -97,6 +99,7 @@ def features(
     present: set[str],
     behind: dict[str, float],
     social: ig.Graph,
+    customer_money: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Per party node: degree per layer, brokerage, money in and out, hawala business,
     contact with migrants, place in the equipment chain, the behind-the-scenes score."""
@@ -152,6 +155,8 @@ def features(
         f["present"] = node in present
         f["brokerage"] = round(brokerage.get(node, 0.0) / scale, 6)
         f["behind_scenes"] = round(behind.get(node, 0.0), 2)
+        f.update((customer_money or {}).get(node, {}))
+        f["owns"] = sorted(neighbours[node]["ownership"] | neighbours[node]["membership"])
         f.update(money.get(node, {}))
     return {node: dict(f) for node, f in out.items()}
 
@@ -213,7 +218,18 @@ def classify(
     for node, f in feats.items():
         role, reason = _rule(node, f, schemas.get(node), front_line, r, top)
         roles[node] = RoleLabel(node, names.get(node), schemas.get(node), role, reason, f)
+    # The owner or manager of a hawala business is its hawaladar: the shop's ledger
+    # carries the transfers, the person runs them.
+    for label in roles.values():
+        if label.role == "other" and label.schema == "Person":
+            shops = [o for o in label.features.get("owns", ()) if _runs_hawala(roles.get(o))]
+            if shops:
+                label.role, label.reason = "hawaladar", "owns or runs a hawala business"
     return roles
+
+
+def _runs_hawala(label: RoleLabel | None) -> bool:
+    return label is not None and label.role == "hawaladar" and label.schema in BUSINESSES
 
 
 def _rule(
@@ -235,7 +251,15 @@ def _rule(
         return "hawaladar", "hawala transfers in and out for many people"
     if f.get("present"):
         return "customer", "recorded among migrants, no facilitator's tie"
-    first_hand = node in front or bool(f.get("payers_migrants")) or bool(f.get("migrant_contacts"))
+    took = f.get("customer_eur") or 0.0
+    if f.get("first_hand") and took and f.get("customer_eur_passed_on", 0.0) >= r.passes_on * took:
+        return "collector", "took customer money first-hand and passed most of it on"
+    first_hand = (
+        node in front
+        or bool(f.get("first_hand"))
+        or bool(f.get("payers_migrants"))
+        or bool(f.get("migrant_contacts"))
+    )
     if f.get("behind_scenes", 0) >= r.behind_share * top and not first_hand:
         passes_on = f.get("passes_on")
         if passes_on is not None and passes_on >= r.passes_on:
