@@ -19,7 +19,7 @@ def source_state() -> str:
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
         ).stdout.strip()
         diff = subprocess.run(
-            ["git", "diff", "--stat", "--", "src"], capture_output=True, text=True, check=True
+            ["git", "diff", "--stat", "--", ":/src"], capture_output=True, text=True, check=True
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"

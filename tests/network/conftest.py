@@ -15,9 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from tests.conftest import entity as ent
 from tests.conftest import person, write_jsonl
-
 from undertow.service import Service, Submission
 from undertow.store import Store
 

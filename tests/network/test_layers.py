@@ -7,8 +7,8 @@ from typing import Any
 
 import pyarrow.compute as pc
 import pytest
-from tests.network.conftest import MIGRANT_NAMES
 
+from tests.network.conftest import MIGRANT_NAMES
 from undertow.network.layers import build_layers
 from undertow.network.project import UnknownLayerError, project
 from undertow.store import Store
