@@ -140,18 +140,20 @@ def render_plans(plans: list[Any]) -> Table:
         "strategy",
         "targets",
         "largest component",
-        "efficiency",
+        "efficiency (of intact)",
         "organiser-bound money",
         "trips supplied",
     ):
         table.add_column(col, justify="left" if col in ("strategy", "targets") else "right")
     for p in plans:
-        a, r = p.after, p.recovered
+        b, a, r = p.before, p.after, p.recovered
         table.add_row(
             p.strategy,
-            "\n".join(p.removed),
+            "\n".join(p.labels or p.removed),
             f"{a.largest_component_share:.0%} -> {r.largest_component_share:.0%}",
-            f"{a.efficiency:.3f} -> {r.efficiency:.3f}",
+            f"{a.efficiency / b.efficiency:.0%} -> {r.efficiency / b.efficiency:.0%}"
+            if b.efficiency
+            else "-",
             f"{a.money_share:.0%} -> {r.money_share:.0%}",
             f"{a.trips_share:.0%} -> {r.trips_share:.0%}",
         )

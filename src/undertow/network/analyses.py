@@ -7,6 +7,7 @@ plans and exports are computed from it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -366,7 +367,7 @@ def disruption(
 
     g = view.graph((*DEFAULT_LAYERS, "equipment"))
     large = g.vcount() > EXACT_UP_TO
-    return compare(
+    plans = compare(
         g,
         business(view),
         k,
@@ -377,6 +378,11 @@ def disruption(
         sample=SAMPLE if large else None,
         pool=POOL if large else None,
     )
+    names = view.layers.by_node("name")
+    return [
+        dataclasses.replace(p, labels=tuple(str(names.get(n) or n) for n in p.removed))
+        for p in plans
+    ]
 
 
 EXACT_UP_TO = 500

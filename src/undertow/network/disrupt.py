@@ -68,11 +68,14 @@ class Plan:
     """Right after the arrests."""
     recovered: Damage
     """Mean over the simulated recoveries."""
+    labels: tuple[str, ...] = ()
+    """The removed nodes' names, when the caller knows them (for people to read)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "strategy": self.strategy,
             "removed": list(self.removed),
+            "names": list(self.labels),
             "before": self.before.to_dict(),
             "after": self.after.to_dict(),
             "recovered": self.recovered.to_dict(),
