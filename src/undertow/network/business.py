@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict, deque
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -50,6 +50,12 @@ class Business:
     """The trips (crossings) at the end of the chain."""
     recruiters: dict[str, float]
     """Node -> contact with migrants (recruiting capacity)."""
+    kept_up: Mapping[str, float] = field(default_factory=dict)
+    """Node -> the share of its business that goes on (a line of business taken over
+    after an arrest: the share of its payers who found the successor). What reaches
+    it is passed on, or kept if it is an organiser's, only in that share; the rest is
+    lost to the business. Its recorded payments, and so everyone else's shares, are
+    unchanged, so a recovery never moves more money than the intact network did."""
 
 
 class Earnings(NamedTuple):
@@ -71,7 +77,11 @@ def share(value: float, before: float) -> float:
 def earnings(business: Business, removed: frozenset[str] = frozenset()) -> Earnings:
     """The business's three measures after ``removed`` are gone."""
     reached = money_reaching(business, removed)
-    money = sum(reached.get(o, 0.0) for o in business.organisers if o not in removed)
+    money = sum(
+        reached.get(o, 0.0) * business.kept_up.get(o, 1.0)
+        for o in business.organisers
+        if o not in removed
+    )
     return Earnings(money, trips_supplied(business, removed), recruiting(business, removed))
 
 
@@ -103,6 +113,9 @@ def _money_graph(business: Business, removed: frozenset[str]) -> _MoneyGraph:
     inflow = entering + np.bincount(dst, weights=eur, minlength=n)
     outflow = np.bincount(src, weights=eur, minlength=n)
     passes = np.divide(np.minimum(outflow, inflow), inflow, out=np.zeros(n), where=inflow > 0)
+    for name, kept in business.kept_up.items():
+        if name in index:
+            passes[index[name]] *= kept
     for name in business.organisers | removed:
         if name in index:
             passes[index[name]] = 0.0

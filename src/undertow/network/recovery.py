@@ -11,9 +11,10 @@ model, simplified:
   one best placed to take over);
 * each of v's other free contacts links to the successor with probability ``p``,
   otherwise to the most central (highest-degree) free node of its own component;
-* the successor inherits v's business: payments into and out of v, v's customers'
-  fares, v's place in the equipment chain, v's recruiting capacity, and v's place among
-  the organisers if v was one;
+* the successor inherits v's business: v's line of payments runs on under him in the
+  share ``p`` (the contacts who find him), v's place in the equipment chain, v's
+  recruiting capacity, and v's place among the organisers if v was one (see
+  :func:`inherit`);
 * with no free neighbour, nobody takes over: v's contacts are all gone too, and v's
   money and equipment stay seized.
 
@@ -195,10 +196,18 @@ def recover(
     return Recovery(successors, frozenset(links))
 
 
-def inherit(business: Business, successors: Mapping[str, str | None]) -> Business:
+def inherit(business: Business, successors: Mapping[str, str | None], p: float = 1.0) -> Business:
     """The business once each successor has taken over its predecessor's role.
 
-    A trip is an event, not a role: it is never taken over.
+    The arrested man's line of business goes on under his successor as a node of its
+    own (``"successor/arrested"``) with his recorded payments, so it passes on the share
+    he passed on. Merged into the successor's own flows, a static haircut would let the
+    pair pass on a larger share than either did, and a recovery would "create" money
+    the intact network never moved. Only the share ``p`` of the line goes on (each of
+    his contacts finds the successor with probability ``p``); the rest is lost to the
+    business (:attr:`Business.kept_up`). Recruiting capacity and the place in the
+    equipment chain pass to the successor himself. A trip is an event, not a role: it
+    is never taken over.
     """
 
     def heir(node: str) -> str:
@@ -206,25 +215,34 @@ def inherit(business: Business, successors: Mapping[str, str | None]) -> Busines
             return node
         return successors.get(node) or node
 
+    def line(node: str) -> str:
+        taken = successors.get(node)
+        return f"{taken}/{node}" if taken and node not in business.trips else node
+
     money: dict[tuple[str, str], float] = defaultdict(float)
     for a, b, eur in business.money:
-        a, b = heir(a), heir(b)
+        a, b = line(a), line(b)
         if a != b:
             money[a, b] += eur
     sources: dict[str, float] = defaultdict(float)
     for node, eur in business.sources.items():
-        sources[heir(node)] += eur
+        sources[line(node)] += eur
     recruiters: dict[str, float] = defaultdict(float)
     for node, capacity in business.recruiters.items():
         recruiters[heir(node)] += capacity
     chain = [(heir(a), heir(b)) for a, b in business.chain]
+    kept_up = dict(business.kept_up)
+    for node, taken in successors.items():
+        if taken and node not in business.trips:
+            kept_up[line(node)] = kept_up.get(node, 1.0) * p
     return Business(
         money=[(a, b, eur) for (a, b), eur in money.items()],
         sources=dict(sources),
-        organisers=frozenset(heir(o) for o in business.organisers),
+        organisers=frozenset(line(o) for o in business.organisers),
         chain=[(a, b) for a, b in dict.fromkeys(chain) if a != b],
         trips=business.trips,
         recruiters=dict(recruiters),
+        kept_up=kept_up,
     )
 
 
