@@ -119,7 +119,7 @@ def business_model(
             for run in range(sims):
                 rng = run_rng(seed, run)
                 rec = recover(neighbours, trial, p=recovery_p, rng=rng, members=able)
-                after = earnings(inherit(business, rec.successors), gone)
+                after = earnings(inherit(business, rec.successors, recovery_p), gone)
                 loss += business_loss(after, before, weights)
             # Strictly better only: among equals the higher pre-score (earlier) wins.
             if loss / sims > best_loss + _TIE:

@@ -190,7 +190,7 @@ def assess_plan(
         outcomes.append(
             assess(
                 rewired(graph, gone, rec),
-                inherit(business, rec.successors),
+                inherit(business, rec.successors, recovery_p),
                 gone,
                 before,
                 sample=sample,
