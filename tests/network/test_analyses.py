@@ -85,3 +85,29 @@ def test_network_analyses_need_a_purpose_and_are_audited(net_store: Store) -> No
     assert [e.outcome for e in entries] == ["error: ConfigError", "ok"]
     assert entries[-1].purpose == "op test"
     assert set(entries[-1].entity_ids) == {r.canonical_id for r in rows}
+
+
+def test_disruption_plans_through_the_service(net_store: Store) -> None:
+    plans = uk(net_store).disrupt(2)
+    assert [p.strategy for p in plans] == [
+        "degree",
+        "betweenness",
+        "pagerank",
+        "collective_influence",
+        "kpp_neg",
+        "business_model",
+    ]
+    migrants = {node_of(net_store, m) for m in ("m-1", "m-2", "m-3", "m-4", "m-5")}
+    for plan in plans:
+        assert len(plan.removed) == 2
+        assert not set(plan.removed) & migrants  # customers are never targets
+        assert len(plan.labels) == 2
+        assert plan.recovered.money_share <= 1.0 + 1e-9
+        assert plan.after.largest_component <= plan.before.largest_component
+    # The collector takes every fare and pays the organiser: the business model cuts the
+    # organiser's money by arresting on the money's path.
+    business = next(p for p in plans if p.strategy == "business_model")
+    assert business.after.money_share < 1.0
+    assert "Verdeckter Bankier" not in repr(plans)
+    with pytest.raises(ConfigError, match="strateg"):
+        uk(net_store).disrupt(2, ["astrology"])
