@@ -169,14 +169,20 @@ def find_typologies(
 
 
 def rank_organisers(
-    store: Store, scope: Scope, *, top: int = 20, tables: PaymentTables | None = None
+    store: Store,
+    scope: Scope,
+    *,
+    top: int = 20,
+    tables: PaymentTables | None = None,
+    found: list[Detection] | None = None,
 ) -> Ranking:
-    """The ranking with the scan's evidence: fan-in payments are customer money being
-    collected; every other typology's payments are that money travelling up."""
+    """The ranking with the scan's evidence (``found``, scanned here when not given):
+    fan-in payments are customer money being collected; every other typology's
+    payments are that money travelling up."""
     from undertow.flows.rank import rank
 
     tables = tables or payment_tables(store, scope)
-    found = find_typologies(store, scope, tables)
+    found = find_typologies(store, scope, tables) if found is None else found
     p = tables.payments
     payment_of = dict(
         zip(

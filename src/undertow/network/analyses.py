@@ -43,6 +43,8 @@ class NetworkView:
     behind: dict[str, float]
     customer_money: dict[str, dict[str, Any]]
     """Per node the customers' money reached: received, passed on, kept, first-hand."""
+    patterns: dict[str, set[str]]
+    """Per node the money typologies it runs through (:mod:`undertow.flows.typologies`)."""
     customer_payments: set[str]
     hidden: set[str]
 
@@ -59,6 +61,7 @@ class NetworkView:
             self.behind,
             self.social,
             self.customer_money,
+            self.patterns,
         )
         return classify(
             feats,
@@ -94,7 +97,7 @@ class NetworkView:
 
 
 def network_view(store: Store, scope: Scope) -> NetworkView:
-    from undertow.flows.analyses import rank_organisers
+    from undertow.flows.analyses import find_typologies, rank_organisers
     from undertow.flows.frontline import front_line
     from undertow.flows.graph import payment_tables
     from undertow.flows.rank import customer_payments
@@ -102,7 +105,12 @@ def network_view(store: Store, scope: Scope) -> NetworkView:
     tables = payment_tables(store, scope)
     layers = build_layers(store, scope, tables.payments)
     front = front_line(store, scope)
-    ranking = rank_organisers(store, scope, top=1_000_000, tables=tables)
+    found = find_typologies(store, scope, tables)
+    ranking = rank_organisers(store, scope, top=1_000_000, tables=tables, found=found)
+    patterns: dict[str, set[str]] = defaultdict(set)
+    for detection in found:
+        for node in detection.accounts:
+            patterns[node].add(detection.typology)
     behind = {r.canonical_id: r.score for r in ranking.reached.values() if r.score > 0}
     money = {
         node: {
@@ -115,7 +123,9 @@ def network_view(store: Store, scope: Scope) -> NetworkView:
     customers = customer_payments(tables.payments, front, set())
     notices = layers.by_node("notice")
     hidden = {n for n, notice in notices.items() if notice} | tables.hidden
-    return NetworkView(layers, tables.payments, front, behind, money, customers, hidden)
+    return NetworkView(
+        layers, tables.payments, front, behind, money, dict(patterns), customers, hidden
+    )
 
 
 # -- communities ------------------------------------------------------------------

@@ -10,16 +10,18 @@ features are shown beside the label, so a wrong call is visible as a wrong featu
 * **driver** -- tied to a road vehicle in the chain (its operator, owner, the vehicle
   of a transport from a storage place);
 * **hawaladar** -- takes in hawala transfers from several people and pays out to several,
-  or owns or runs a business that does;
+  or owns or runs a business that does (a mirror detection alone is not enough: honest
+  shops settle that way too);
 * **customer** -- recorded among the migrants of a trip or event (present), with none of
   the roles above;
 * **organiser** / **financier** -- behind the scenes (the money ranking of
   :mod:`undertow.flows.rank` puts them near its head and they did not deal with the migrants
-  first-hand): an organiser keeps or spends most of what reaches them and directs others
-  by phone; a financier passes most of it on;
-* **collector** -- takes the customers' money first-hand and passes most of it on, or is
-  paid by many different people while dealing with the migrants first-hand (paid by
-  them, named by them, calling them);
+  first-hand): an organiser keeps or spends most of what reaches them; a financier
+  passes most of it on, or moves money in a laundering typology (pass-through,
+  structuring, cycles, fan-out, scatter-gather, gather-scatter) away from the migrants;
+* **collector** -- takes the customers' money first-hand and passes most of it on, is
+  the collector of a fan-in detection, or is paid by many different people while
+  dealing with the migrants first-hand (paid by them, named by them, calling them);
 * **recruiter** -- in contact with several migrants (calls, links, money) without
   collecting from them;
 * **other** -- none of these (a relative, a shop's customer, a bystander).
@@ -55,6 +57,10 @@ ROLES = (
 
 PARTIES = ("Person", "Company", "Organization", "LegalEntity", "PublicBody")
 BUSINESSES = ("Company", "Organization", "LegalEntity", "PublicBody")
+# Typologies of money moved on and hidden, rather than collected or settled.
+LAUNDERING = frozenset(
+    {"fan_out", "pass_through", "structuring", "cycle", "scatter_gather", "gather_scatter"}
+)
 # The social layers brokerage is measured on: who deals with whom, not who sat in the
 # same boat (a crossing is a clique that would swamp everything else).
 SOCIAL = ("call", "payment", "family", "associate", "ownership", "membership", "equipment")
@@ -100,6 +106,7 @@ def features(
     behind: dict[str, float],
     social: ig.Graph,
     customer_money: dict[str, dict[str, Any]] | None = None,
+    patterns: dict[str, set[str]] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Per party node: degree per layer, brokerage, money in and out, hawala business,
     contact with migrants, place in the equipment chain, the behind-the-scenes score."""
@@ -156,6 +163,7 @@ def features(
         f["brokerage"] = round(brokerage.get(node, 0.0) / scale, 6)
         f["behind_scenes"] = round(behind.get(node, 0.0), 2)
         f.update((customer_money or {}).get(node, {}))
+        f["typologies"] = sorted((patterns or {}).get(node, ()))
         f["owns"] = sorted(neighbours[node]["ownership"] | neighbours[node]["membership"])
         f.update(money.get(node, {}))
     return {node: dict(f) for node, f in out.items()}
@@ -254,6 +262,9 @@ def _rule(
     took = f.get("customer_eur") or 0.0
     if f.get("first_hand") and took and f.get("customer_eur_passed_on", 0.0) >= r.passes_on * took:
         return "collector", "took customer money first-hand and passed most of it on"
+    patterns = set(f.get("typologies", ()))
+    if "fan_in" in patterns:
+        return "collector", "collects from many payers in a fare's price band (fan-in)"
     first_hand = (
         node in front
         or bool(f.get("first_hand"))
@@ -265,6 +276,10 @@ def _rule(
         if passes_on is not None and passes_on >= r.passes_on:
             return "financier", "customer money reaches them; they pass most of it on"
         return "organiser", "customer money reaches them and stays; far from the migrants"
+    if patterns & LAUNDERING and not first_hand:
+        return "financier", "moves money in laundering patterns: " + ", ".join(
+            sorted(patterns & LAUNDERING)
+        )
     if f.get("payers", 0) >= r.collector_payers and first_hand:
         return "collector", "paid by many different people; deals with the migrants"
     if f.get("migrant_contacts", 0) >= r.recruiter_contacts:
