@@ -551,9 +551,23 @@ class Service:
     # -- network -----------------------------------------------------------------
 
     def _network(self) -> NetworkView:
+        """The principal's network view, read once per state of the store: a session
+        that maps communities, key players and a disruption plan reads it once, and any
+        ingest, release, erasure or resolution run in between makes it read again."""
         from undertow.network.analyses import network_view
 
-        return network_view(self.store, self.scope)
+        state = self.store.one(
+            "SELECT (SELECT count(*) FROM statements), "
+            "(SELECT max(last_seen) FROM statements), "
+            "(SELECT count(*) FROM releases), "
+            "(SELECT max(finished_at) FROM resolution_runs), "
+            "(SELECT count(*) FROM canonical)"
+        )
+        cached = getattr(self, "_network_cache", None)
+        if cached is None or cached[0] != state:
+            cached = (state, network_view(self.store, self.scope))
+            self._network_cache = cached
+        return cached[1]
 
     def communities(
         self,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from tests.conftest import person, write_jsonl
 from undertow.access import Principal, Role
 from undertow.errors import ConfigError
-from undertow.service import Service
+from undertow.service import Service, Submission
 from undertow.store import Store
 
 
@@ -111,3 +114,14 @@ def test_disruption_plans_through_the_service(net_store: Store) -> None:
     assert "Verdeckter Bankier" not in repr(plans)
     with pytest.raises(ConfigError, match="strateg"):
         uk(net_store).disrupt(2, ["astrology"])
+
+
+def test_a_session_reads_the_network_once_and_again_after_a_change(
+    net_store: Store, tmp_path: Path
+) -> None:
+    svc = uk(net_store)
+    first = svc._network()
+    assert svc._network() is first
+    extra = write_jsonl(tmp_path / "more.json", [person("late", name="Newcomer Sardar")])
+    svc.ingest_files([extra], Submission("UK-NCA", "R-2", "H1", "all", "B2"))
+    assert svc._network() is not first
