@@ -1,5 +1,15 @@
 """Hawala mirror settlement (frame and evidence contract in
-:mod:`undertow.flows.typology_base`)."""
+:mod:`undertow.flows.typology_base`).
+
+The pairs of a busy remittance market grow with the square of its volume: ten million
+payments over a million parties hold a quarter of a billion pay-in/pay-out candidates.
+The query never keeps them. It meets pay-ins and pay-outs on equal keys (day and amount
+bucket) and goes over the candidates three times, each time keeping less: the pairs of
+shops with enough candidates (a count), then those with enough distinct customers, then
+each pay-in's and each pay-out's best match among those (the least of a struct, an
+aggregate where a window would sort every candidate). The chance rate is measured only
+for the pairs of shops that come to enough matches.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +32,14 @@ from undertow.flows.typology_base import (
 # there matches by chance. Several windows, so that a handful of pairs is not judged on
 # one window's luck.
 CONTROL_WINDOWS = 4
+
+# Amount buckets to the tolerance: a pay-in probes each bucket its tolerance band
+# touches; finer buckets meet fewer pay-outs outside the band, at more probes.
+FINE = 4
+
+# Two numbered shops as one number, the key pairs are counted on (shops are numbered
+# from 1, far below this; past it the engine fails on overflow, it does not mix pairs).
+PAIR = 2**32
 
 
 @dataclass(frozen=True)
@@ -77,130 +95,163 @@ class HawalaMirror(Typology):
         check_share(self, tolerance=self.tolerance, min_specificity=self.min_specificity)
 
     def ctes(self) -> str:
-        d, tol = self.days, self.tolerance
-        # Amount buckets as wide as the tolerance in log terms (its wider, lower side): a
-        # match lies in the same or a neighbouring bucket. Day buckets of days + 1: a
-        # pay-out 0..days after the pay-in lies in the same or the next; one in the
-        # control windows before it, in the CONTROL_WINDOWS + 1 buckets before.
-        width = num(-math.log(1 - tol))
+        d, tol, m = self.days, self.tolerance, self.min_pairs
         span = num(d + 1)
-        forward = shifts((-1, 0, 1), (0, 1))
-        before = shifts((-1, 0, 1), range(-CONTROL_WINDOWS - 1, 1))
-        legs = f"""SELECT p.seq, p.dn, p.eur, p.reference, p.{{shop}} AS shop,
-                  p.{{other}} AS other, p.{{acc}} AS acc, n.country,
-                  CAST(FLOOR(LN(p.eur) / {width}) AS BIGINT) AS ab,
-                  CAST(FLOOR(p.dn / {span}) AS BIGINT) AS db
-           FROM pay p JOIN nodes n ON n.node = p.{{shop}}"""
+        # Pay-ins meet pay-outs on equal keys, never on a range: the pay-out's day and
+        # amount bucket, one probe for each day and bucket it may be in. In bucket
+        # units, a pay-in at log-amount t takes pay-outs from t - FINE to t + up
+        # (``lo_in`` is the first bucket), and a pay-out at t is taken by pay-ins from
+        # t - up to t + FINE (``lo_out``). The margin, far above rounding and far below
+        # a bucket, keeps an amount on a band's edge in view; ``near`` is the exact test.
+        width = -math.log(1 - tol) / FINE
+        up, margin = math.log(1 + tol) / width, 1e-6
+        reach = math.floor(FINE + up + 2 * margin) + 2  # buckets a band may touch
+        t = f"LN(p.eur) / {num(width)}"
+        legs = f"""SELECT p.seq, p.dn, p.eur, p.reference, p.{{shop}} AS shop, n.id AS sid,
+                  n.country, n.cc, p.{{other}} AS other, x.id AS oid, p.{{acc}} AS acc,
+                  CAST(FLOOR({t}) AS BIGINT) AS ab, CAST(FLOOR(p.dn / {span}) AS BIGINT) AS db,
+                  CAST(FLOOR({t} - {num(FINE + margin)}) AS BIGINT) AS lo_in,
+                  CAST(FLOOR({t} - {num(up + margin)}) AS BIGINT) AS lo_out
+           FROM pay p JOIN ids n ON n.node = p.{{shop}} JOIN ids x ON x.node = p.{{other}}"""
         pin = legs.format(shop="dst", other="src", acc="dst_account")
         pout = legs.format(shop="src", other="dst", acc="src_account")
         near = f"ABS(o.eur - i.eur) <= {num(tol)} * i.eur"
-        apart = "o.shop <> i.shop AND o.other <> i.shop AND i.other <> o.shop"
+        # Shops in different countries are different shops; neither pays the other.
+        apart = "i.cc <> o.cc AND o.oid <> i.sid AND i.oid <> o.sid"
+        # Each pay-out 0..days after a pay-in lies in one probed bucket, so each
+        # candidate is met once. The probe is written out where it is used rather than
+        # kept: many times the pay-ins, it is cheaper to make again than to hold.
+        after = f"""(SELECT i.*, i.lo_in + f.x AS jab, i.dn + f.y AS jdn
+            FROM pin i CROSS JOIN ({shifts(range(reach), range(d + 1))}) f) i
+            JOIN pout o ON o.ab = i.jab AND o.dn = i.jdn"""
+        pair = f"i.sid * {PAIR} + o.sid"
+        gap = "ABS(o.eur - i.eur) / i.eur"
+        ref = "CASE WHEN i.reference = o.reference THEN 1 ELSE 0 END"
+        control = CONTROL_WINDOWS * (d + 1)
         # One pay-out settles one pay-in: each keeps its best match (a shared reference,
-        # then the nearest amount, then the nearest day), and a pair counts when each is
-        # the other's best -- so a busy shop's pay-in is not claimed by every partner.
-        best = "c.ref DESC, c.gap, ABS(c.dout - c.din)"
-        # by_reference leaves out the pairs by_amount has already (near, and after).
+        # then the nearest amount, then the nearest day, then the first) among the pairs
+        # of shops with min_pairs customers, and a pair counts when each is the other's
+        # best -- so a busy shop's pay-in is not claimed by every partner. The
+        # candidates are gone over three times, each keeping less. busy: the pairs of
+        # shops with min_pairs candidates, a superset, so the costliest count skips the
+        # checks that neither shop pays the other. plausible: those with min_pairs
+        # customers. best: for each pay-in (i = 1) and pay-out (i = 2), the least struct
+        # in the order above; a pair is best for both when its struct comes out twice.
+        # by_reference leaves out the pairs the amounts find already (near, and after).
+        # The chance windows are matched for the pairs of shops counted, pay-outs
+        # probing the days and amounts of the pay-ins they could match by chance.
         return f"""
 shops_in AS (
     SELECT dst AS shop FROM pay WHERE eur >= {num(self.min_eur)}
-    GROUP BY dst HAVING COUNT(DISTINCT src) >= {self.min_pairs}
+    GROUP BY dst HAVING COUNT(DISTINCT src) >= {m}
 ),
 shops_out AS (
     SELECT src AS shop FROM pay WHERE eur >= {num(self.min_eur * (1 - tol))}
-    GROUP BY src HAVING COUNT(DISTINCT dst) >= {self.min_pairs}
+    GROUP BY src HAVING COUNT(DISTINCT dst) >= {m}
 ),
-pin_all AS ({pin} JOIN shops_in s ON s.shop = p.dst WHERE p.eur >= {num(self.min_eur)}),
+ids AS (
+    SELECT e.node, n.country, ROW_NUMBER() OVER (ORDER BY e.node) AS id,
+           DENSE_RANK() OVER (ORDER BY n.country) AS cc
+    FROM (
+        SELECT DISTINCT CASE WHEN k.i = 1 THEN p.src ELSE p.dst END AS node
+        FROM pay p CROSS JOIN ({slots(2)}) k
+    ) e LEFT JOIN nodes n ON n.node = e.node
+),
+pin_all AS (
+    {pin} JOIN shops_in s ON s.shop = p.dst WHERE p.eur >= {num(self.min_eur)}
+),
 pout_all AS (
     {pout} JOIN shops_out s ON s.shop = p.src
     WHERE p.eur >= {num(self.min_eur * (1 - tol))}
 ),
-pools_in AS (SELECT shop, db FROM pin_all GROUP BY shop, db HAVING COUNT(*) > {POOL}),
-pools_out AS (SELECT shop, db FROM pout_all GROUP BY shop, db HAVING COUNT(*) > {POOL}),
 pin AS (
-    SELECT i.* FROM pin_all i LEFT JOIN pools_in x ON x.shop = i.shop AND x.db = i.db
-    WHERE x.shop IS NULL
+    SELECT * FROM (SELECT *, COUNT(*) OVER (PARTITION BY shop, db) AS pool FROM pin_all) i
+    WHERE pool <= {POOL} AND country IS NOT NULL
 ),
 pout AS (
-    SELECT o.* FROM pout_all o LEFT JOIN pools_out x ON x.shop = o.shop AND x.db = o.db
-    WHERE x.shop IS NULL
-),
-probe_after AS (
-    SELECT i.*, i.ab + f.x AS jab, i.db + f.y AS jdb FROM pin i CROSS JOIN ({forward}) f
-),
-by_amount AS (
-    SELECT i.shop AS a, o.shop AS b, i.seq AS sin, o.seq AS sout, i.dn AS din, o.dn AS dout,
-           i.acc AS a_acc, o.acc AS b_acc, i.other AS cust,
-           ABS(o.eur - i.eur) / i.eur AS gap,
-           CASE WHEN i.reference = o.reference THEN 1 ELSE 0 END AS ref
-    FROM probe_after i JOIN pout o ON o.ab = i.jab AND o.db = i.jdb
-    WHERE {apart} AND i.country <> o.country AND {near}
-      AND o.dn >= i.dn AND o.dn <= i.dn + {d}
+    SELECT * FROM (SELECT *, COUNT(*) OVER (PARTITION BY shop, db) AS pool FROM pout_all) o
+    WHERE pool <= {POOL} AND country IS NOT NULL
 ),
 refs AS (
     SELECT reference FROM pay WHERE reference IS NOT NULL
     GROUP BY reference HAVING COUNT(*) = 2
 ),
 by_reference AS (
-    SELECT i.shop AS a, o.shop AS b, i.seq AS sin, o.seq AS sout, i.dn AS din, o.dn AS dout,
-           i.acc AS a_acc, o.acc AS b_acc, i.other AS cust,
-           ABS(o.eur - i.eur) / i.eur AS gap, 1 AS ref
+    SELECT {pair} AS k, i.oid AS cust, i.seq AS sin, o.seq AS sout, {gap} AS gap,
+           1 AS ref, ABS(o.dn - i.dn) AS dd
     FROM refs r JOIN pin i ON i.reference = r.reference
     JOIN pout o ON o.reference = r.reference AND o.seq <> i.seq
-    WHERE {apart} AND i.country <> o.country
-      AND o.dn >= i.dn - {d} AND o.dn <= i.dn + {d} AND NOT ({near} AND o.dn >= i.dn)
+    WHERE {apart} AND o.dn >= i.dn - {d} AND o.dn <= i.dn + {d}
+      AND NOT ({near} AND o.dn >= i.dn)
 ),
-cand AS (SELECT * FROM by_amount UNION ALL SELECT * FROM by_reference),
+busy AS (
+    SELECT c.k FROM (
+        SELECT {pair} AS k FROM {after} WHERE i.cc <> o.cc AND {near}
+        UNION ALL SELECT k FROM by_reference
+    ) c GROUP BY c.k HAVING COUNT(*) >= {m}
+),
 plausible AS (
-    SELECT a, b FROM cand GROUP BY a, b HAVING COUNT(DISTINCT cust) >= {self.min_pairs}
+    SELECT c.k FROM (
+        SELECT {pair} AS k, i.oid AS cust FROM {after} WHERE {apart} AND {near}
+        UNION ALL SELECT k, cust FROM by_reference
+    ) c WHERE c.k IN (SELECT k FROM busy)
+    GROUP BY c.k HAVING COUNT(DISTINCT c.cust) >= {m}
 ),
-ranked AS (
-    SELECT c.*,
-           ROW_NUMBER() OVER (PARTITION BY c.sin ORDER BY {best}, c.sout) AS rank_in,
-           ROW_NUMBER() OVER (PARTITION BY c.sout ORDER BY {best}, c.sin) AS rank_out
-    FROM cand c JOIN plausible u ON u.a = c.a AND u.b = c.b
+best AS (
+    SELECT MIN({{'r': -c.ref, 'g': c.gap, 'd': c.dd, 'o': c.sout, 'i': c.sin}}) AS m
+    FROM (
+        SELECT c.* FROM (
+            SELECT {pair} AS k, i.seq AS sin, o.seq AS sout, {gap} AS gap, {ref} AS ref,
+                   ABS(o.dn - i.dn) AS dd
+            FROM {after} WHERE {apart} AND {near}
+            UNION ALL SELECT k, sin, sout, gap, ref, dd FROM by_reference
+        ) c WHERE c.k IN (SELECT k FROM plausible)
+    ) c CROSS JOIN ({slots(2)}) s
+    GROUP BY s.i, CASE WHEN s.i = 1 THEN c.sin ELSE c.sout END
 ),
-direct AS (
-    SELECT DISTINCT LEAST(p.src, p.dst) AS u1, GREATEST(p.src, p.dst) AS u2, p.dn
-    FROM pay p JOIN plausible u
-        ON LEAST(p.src, p.dst) = LEAST(u.a, u.b) AND GREATEST(p.src, p.dst) = GREATEST(u.a, u.b)
+mutual AS (
+    SELECT i.shop AS a, o.shop AS b, i.seq AS sin, o.seq AS sout, i.dn AS din,
+           o.dn AS dout, i.acc AS a_acc, o.acc AS b_acc, i.other AS cust, {ref} AS ref
+    FROM (
+        SELECT x.m.i AS sin, x.m.o AS sout FROM best x
+        GROUP BY x.m.i, x.m.o HAVING COUNT(*) = 2
+    ) k JOIN pin i ON i.seq = k.sin JOIN pout o ON o.seq = k.sout
 ),
 matched AS (
-    SELECT c.* FROM ranked c
-    LEFT JOIN direct x ON x.u1 = LEAST(c.a, c.b) AND x.u2 = GREATEST(c.a, c.b)
+    SELECT c.* FROM mutual c
+    LEFT JOIN pay x ON LEAST(x.src, x.dst) = LEAST(c.a, c.b)
+        AND GREATEST(x.src, x.dst) = GREATEST(c.a, c.b)
         AND x.dn >= LEAST(c.din, c.dout) - {d} AND x.dn <= GREATEST(c.din, c.dout) + {d}
-    WHERE c.rank_in = 1 AND c.rank_out = 1 AND x.dn IS NULL
+    WHERE x.seq IS NULL
 ),
 counted AS (
     SELECT a, b, COUNT(DISTINCT cust) AS n, COUNT(*) AS hits, SUM(ref) AS n_ref
-    FROM matched GROUP BY a, b
+    FROM matched GROUP BY a, b HAVING COUNT(DISTINCT cust) >= {m}
 ),
-probe_before AS (
-    SELECT i.*, i.ab + f.x AS jab, i.db + f.y AS jdb FROM pin i CROSS JOIN ({before}) f
+payins AS (
+    SELECT DISTINCT k.a, k.b, k.n, k.hits, k.n_ref, i.seq, i.dn, i.eur, i.other, i.ab, i.db
+    FROM pin i JOIN counted k ON k.a = i.shop
 ),
-chance_hits AS (
-    SELECT DISTINCT i.shop AS a, o.shop AS b, i.seq,
-           CAST(FLOOR((i.dn - o.dn - 1) / {span}) AS BIGINT) AS w
-    FROM probe_before i JOIN pout o ON o.ab = i.jab AND o.db = i.jdb
-    WHERE {apart} AND {near}
-      AND o.dn >= i.dn - {CONTROL_WINDOWS * (d + 1)} AND o.dn < i.dn
-),
-control AS (
-    SELECT h.a, h.b, COUNT(*) / {num(CONTROL_WINDOWS)} AS chance
-    FROM chance_hits h JOIN plausible u ON u.a = h.a AND u.b = h.b
-    GROUP BY h.a, h.b
+payouts AS (
+    SELECT o.*, o.lo_out + f.x AS jab, CAST(FLOOR((o.dn + 1) / {span}) AS BIGINT) + f.y AS jdb
+    FROM pout o CROSS JOIN ({shifts(range(reach), range(CONTROL_WINDOWS + 1))}) f
 ),
 measured AS (
-    SELECT c.a, c.b, c.n, c.n_ref,
-           GREATEST(c.hits - COALESCE(z.chance, {num(0.0)}), {num(0.0)}) / c.hits
-               AS specificity
-    FROM counted c LEFT JOIN control z ON z.a = c.a AND z.b = c.b
+    SELECT i.a, i.b, i.n, i.n_ref,
+           GREATEST(i.hits - COUNT(DISTINCT
+               i.seq * {CONTROL_WINDOWS} + CAST(FLOOR((i.dn - o.dn - 1) / {span}) AS BIGINT)
+           ) / {num(CONTROL_WINDOWS)}, {num(0.0)}) / i.hits AS specificity
+    FROM payins i LEFT JOIN payouts o ON o.shop = i.b AND o.jab = i.ab AND o.jdb = i.db
+        AND o.other <> i.a AND i.other <> o.shop AND {near}
+        AND o.dn >= i.dn - {control} AND o.dn < i.dn
+    GROUP BY i.a, i.b, i.n, i.hits, i.n_ref
 ),
 scored AS (
     SELECT a, b,
-           {num(1.0)} - ({num(1.0)} - {volume("n", self.min_pairs)} * specificity)
+           {num(1.0)} - ({num(1.0)} - {volume("n", m)} * specificity)
                * POWER({num(0.5)}, n_ref) AS score
     FROM measured
-    WHERE n >= {self.min_pairs} AND (specificity >= {num(self.min_specificity)} OR n_ref >= 1)
+    WHERE specificity >= {num(self.min_specificity)} OR n_ref >= 1
 ),
 evidence AS (
     SELECT LEAST(s.a, s.b) || '|' || GREATEST(s.a, s.b) AS key, s.score,
