@@ -114,6 +114,7 @@ class Service:
         self.principal = principal
         self.settings = settings or get_settings()
         self.purpose = purpose.strip() if purpose and purpose.strip() else None
+        self._network_cache: tuple[Any, NetworkView] | None = None
         self.scope = (
             Scope.everything() if principal.is_local_admin else Scope.of_agency(principal.agency)  # type: ignore[arg-type]
         )
@@ -563,11 +564,9 @@ class Service:
             "(SELECT max(finished_at) FROM resolution_runs), "
             "(SELECT count(*) FROM canonical)"
         )
-        cached = getattr(self, "_network_cache", None)
-        if cached is None or cached[0] != state:
-            cached = (state, network_view(self.store, self.scope))
-            self._network_cache = cached
-        return cached[1]
+        if self._network_cache is None or self._network_cache[0] != state:
+            self._network_cache = (state, network_view(self.store, self.scope))
+        return self._network_cache[1]
 
     def communities(
         self,

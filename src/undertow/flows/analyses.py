@@ -12,6 +12,7 @@ from undertow.flows.graph import PaymentTables, payment_tables
 from undertow.flows.trace import Direction, Method, Trace, trace
 
 if TYPE_CHECKING:
+    from undertow.flows.frontline import FrontLine
     from undertow.flows.rank import Ranking
     from undertow.flows.typologies import Detection
 from undertow.store import Store
@@ -175,6 +176,7 @@ def rank_organisers(
     top: int = 20,
     tables: PaymentTables | None = None,
     found: list[Detection] | None = None,
+    front: FrontLine | None = None,
 ) -> Ranking:
     """The ranking with the scan's evidence (``found``, scanned here when not given):
     fan-in payments are customer money being collected; every other typology's
@@ -200,4 +202,5 @@ def rank_organisers(
         collection_payments=collection,
         laundering_payments=laundering - collection,
         tables=tables,
+        front=front,
     )

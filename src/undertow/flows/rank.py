@@ -88,13 +88,14 @@ def rank(
     laundering_payments: set[str] | None = None,
     tables: PaymentTables | None = None,
     engine: Engine | None = None,
+    front: FrontLine | None = None,
 ) -> Ranking:
     """The ``top`` people and companies by customer money kept and spent, weighed by
     distance from the front line. ``collection_payments`` are payment ids a typology
     scan found collecting customers' money (fan-in); ``laundering_payments`` those of the
     other typologies."""
     tables = tables or payment_tables(store, scope)
-    front = front_line(store, scope)
+    front = front if front is not None else front_line(store, scope)
     known = set(tables.payments.column("payment").to_pylist())
     customers = customer_payments(tables.payments, front, collection_payments or set()) & known
     seeds = customers | ((laundering_payments or set()) & known)

@@ -106,7 +106,7 @@ def network_view(store: Store, scope: Scope) -> NetworkView:
     layers = build_layers(store, scope, tables.payments)
     front = front_line(store, scope)
     found = find_typologies(store, scope, tables)
-    ranking = rank_organisers(store, scope, top=1_000_000, tables=tables, found=found)
+    ranking = rank_organisers(store, scope, top=1_000_000, tables=tables, found=found, front=front)
     patterns: dict[str, set[str]] = defaultdict(set)
     for detection in found:
         for node in detection.accounts:
@@ -192,9 +192,12 @@ def communities(
             by_role[v["role"] or "other"].append(
                 {"canonical_id": v["name"], "name": None if v["notice"] else v["label"]}
             )
-        order = {r: k for k, r in enumerate(_ROLE_ORDER)}
         listed.append(
-            Community(i, len(members), dict(sorted(by_role.items(), key=lambda kv: order[kv[0]])))
+            Community(
+                i,
+                len(members),
+                dict(sorted(by_role.items(), key=lambda kv: _ROLE_ORDER.index(kv[0]))),
+            )
         )
     return Communities(
         len(ordered), modularity, listed, {n: renumber[c] for n, c in membership.items()}

@@ -174,30 +174,60 @@ def assess_plan(
     sample: int | None = None,
 ) -> Plan:
     """The damage ``removed`` do: before, right after, and after recovery."""
+    return assess_plans(
+        graph,
+        business,
+        [(strategy, removed)],
+        recovery_p=recovery_p,
+        runs=runs,
+        seed=seed,
+        sample=sample,
+    )[0]
+
+
+def assess_plans(
+    graph: ig.Graph,
+    business: Business,
+    chosen: Sequence[tuple[str, Sequence[str]]],
+    *,
+    recovery_p: float = RECOVERY_P,
+    runs: int = RUNS,
+    seed: int = 7,
+    sample: int | None = None,
+) -> list[Plan]:
+    """Each (strategy, removed) judged as :func:`assess_plan` would, with the intact
+    network's damage, neighbours and members worked out once for all of them."""
     _check_recovery(recovery_p, runs)
     graph = _named(graph)
-    gone = frozenset(removed)
     efficiency_rng = random.Random(seed)
     before = assess(graph, business, sample=sample, rng=efficiency_rng)
-    rest = graph.copy()
-    rest.delete_vertices([v.index for v in rest.vs.select(name_in=gone)])
-    after = assess(rest, business, gone, before, sample=sample, rng=efficiency_rng)
+    # Every plan's efficiency samples continue from the same point, as if each plan
+    # had measured the intact network itself.
+    after_before = efficiency_rng.getstate()
     neighbours = adjacency(graph)
     able = members(graph)
-    outcomes = []
-    for run in range(simulations(recovery_p, runs)):
-        rec = recover(neighbours, removed, p=recovery_p, rng=run_rng(seed, run), members=able)
-        outcomes.append(
-            assess(
-                rewired(graph, gone, rec),
-                inherit(business, rec.successors, recovery_p),
-                gone,
-                before,
-                sample=sample,
-                rng=efficiency_rng,
+    plans = []
+    for strategy, removed in chosen:
+        efficiency_rng.setstate(after_before)
+        gone = frozenset(removed)
+        rest = graph.copy()
+        rest.delete_vertices([v.index for v in rest.vs.select(name_in=gone)])
+        after = assess(rest, business, gone, before, sample=sample, rng=efficiency_rng)
+        outcomes = []
+        for run in range(simulations(recovery_p, runs)):
+            rec = recover(neighbours, removed, p=recovery_p, rng=run_rng(seed, run), members=able)
+            outcomes.append(
+                assess(
+                    rewired(graph, gone, rec),
+                    inherit(business, rec.successors, recovery_p),
+                    gone,
+                    before,
+                    sample=sample,
+                    rng=efficiency_rng,
+                )
             )
-        )
-    return Plan(strategy, tuple(removed), before, after, Damage.mean(outcomes))
+        plans.append(Plan(strategy, tuple(removed), before, after, Damage.mean(outcomes)))
+    return plans
 
 
 def disrupt(
@@ -268,8 +298,9 @@ def compare(
 ) -> list[Plan]:
     """One plan per strategy, in the order given, all with the same ``k`` and seeds."""
     _check(graph, strategies, k, recovery_p, runs, weights)
-    return [
-        disrupt(
+    chosen = []
+    for s in strategies:
+        removed = choose(
             graph,
             business,
             s,
@@ -282,5 +313,8 @@ def compare(
             weights=weights,
             pool=pool,
         )
-        for s in strategies
-    ]
+        log.info("%s removes %s", s, ", ".join(removed))
+        chosen.append((s, removed))
+    return assess_plans(
+        graph, business, chosen, recovery_p=recovery_p, runs=runs, seed=seed, sample=sample
+    )
