@@ -1,7 +1,7 @@
 """The records resolution compares: one row per party (person or organisation) record.
 
 Built hub-wide from statements with SQL, except the name features, which are computed
-in Python once per distinct name string (see ``names.py``) and joined back. Birth dates
+in Python once per distinct word of the names (see ``names.py``) and joined back. Birth dates
 keep their precision: a year-only date and a 1 January placeholder are flagged so the
 model can weigh them as the weak evidence they are.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from undertow.resolve.names import name_features
+from undertow.resolve.names import skeletons, tokens
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -22,6 +22,21 @@ PARTY_SCHEMAS = ("Person", "LegalEntity", "Company", "Organization", "PublicBody
 NAME_PROPS = ("name", "firstName", "middleName", "lastName", "fatherName")
 PERSON_SCHEMAS = ("Person",)
 ORG_SCHEMAS = ("Company", "Organization", "PublicBody")
+DOCUMENT_PROPS = ("idNumber", "passportNumber", "registrationNumber", "taxNumber")
+FACT_PROPS = (
+    "birthDate",
+    "nationality",
+    "citizenship",
+    "gender",
+    "country",
+    "address",
+    *DOCUMENT_PROPS,
+)
+
+
+def _sql_tuple(values: tuple[str, ...]) -> str:
+    """A SQL list of string literals; a Python 1-tuple's trailing comma is not SQL."""
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 def _only(ids: list[str] | None, scope: Scope | None = None) -> str:
@@ -47,12 +62,13 @@ def party_names(
         f"""
         WITH parts AS (
             SELECT entity_id,
-                   list(DISTINCT value) FILTER (WHERE prop = 'name') AS names,
-                   string_agg(DISTINCT value, ' ') FILTER (
+                   list(value ORDER BY value) FILTER (WHERE prop = 'name') AS names,
+                   string_agg(value, ' ' ORDER BY value) FILTER (
                        WHERE prop IN ('firstName', 'middleName', 'fatherName', 'lastName')
                    ) AS composed
-            FROM statements
-            WHERE schema IN {PARTY_SCHEMAS} AND prop IN {NAME_PROPS} AND {_only(only, scope)}
+            FROM (SELECT DISTINCT entity_id, prop, value FROM statements
+                  WHERE schema IN {PARTY_SCHEMAS} AND prop IN {NAME_PROPS}
+                    AND {_only(only, scope)})
             GROUP BY entity_id
         )
         SELECT entity_id, unnest(CASE WHEN len(names) > 0 THEN names ELSE [composed] END)
@@ -62,20 +78,26 @@ def party_names(
     )
 
 
-def name_table(names: list[str]) -> pa.Table:
-    """Name features for each distinct name string."""
+def word_table(words: list[str]) -> pa.Table:
+    """Name features for each distinct space-separated word of the names.
+
+    A name's tokens are its words' tokens together (a space separates words for
+    :func:`~undertow.resolve.names.tokens` too), so the Python work runs once per
+    distinct word -- a few hundred thousand at a million records -- rather than once
+    per distinct name, and SQL puts each record's names back together.
+    """
     import pyarrow as pa
 
-    tokens, skeletons = [], []
-    for name in names:
-        features = name_features([name])
-        tokens.append(features.tokens)
-        skeletons.append(features.skeletons)
+    token_lists, skeleton_lists = [], []
+    for word in words:
+        found = tokens(word)
+        token_lists.append(list(found))
+        skeleton_lists.append([shape for token in found for shape in skeletons(token)])
     return pa.table(
         {
-            "name": pa.array(names, pa.string()),
-            "tokens": pa.array(tokens, pa.list_(pa.string())),
-            "skeletons": pa.array(skeletons, pa.list_(pa.string())),
+            "word": pa.array(words, pa.string()),
+            "tokens": pa.array(token_lists, pa.list_(pa.string())),
+            "skeletons": pa.array(skeleton_lists, pa.list_(pa.string())),
         }
     )
 
@@ -85,42 +107,61 @@ def build_parties(
 ) -> pa.Table:
     """One row per party record with the columns the model compares: of every record (a
     hub-wide run), or of ``only`` those, from what ``scope`` may see (an explanation)."""
-    names = party_names(store, only, scope)
-    distinct = sorted({n for n in names.column("name").to_pylist() if n})
-    store.con.register("resolve_party_names", names)
-    store.con.register("resolve_name_features", name_table(distinct))
+    store.con.register("resolve_party_names", party_names(store, only, scope))
     try:
+        # Every word of every (non-empty) name, empty words included: a name of spaces
+        # alone still gives its record an empty token list, as the name itself would.
+        store.con.register(
+            "resolve_name_words",
+            store.arrow(
+                """
+                SELECT entity_id, unnest(string_split(name, ' ')) AS word
+                FROM resolve_party_names WHERE name <> ''
+                """
+            ),
+        )
+        words = store.arrow("SELECT DISTINCT word FROM resolve_name_words ORDER BY word")
+        store.con.register("resolve_word_features", word_table(words.column(0).to_pylist()))
         return store.arrow(
             f"""
             WITH named AS (
-                SELECT n.entity_id,
+                SELECT w.entity_id,
                        list_sort(list_distinct(flatten(list(f.tokens)))) AS name_tokens,
                        list_sort(list_distinct(flatten(list(f.skeletons)))) AS name_skeletons
-                FROM resolve_party_names n JOIN resolve_name_features f USING (name)
-                GROUP BY n.entity_id
+                FROM resolve_name_words w JOIN resolve_word_features f USING (word)
+                GROUP BY w.entity_id
             ),
-            facts AS (
+            -- Distinct statements first, then plain lists: DISTINCT inside aggregates
+            -- is several times slower at a million records. Lists are sorted, so the
+            -- first phone and document number (blocking keys) are the same every run.
+            kinds AS (
                 SELECT entity_id, any_value(agency) AS agency,
-                       list(DISTINCT schema) AS schemata,
-                       max(value) FILTER (WHERE prop = 'birthDate') AS birth_date,
-                       list(DISTINCT value) FILTER (
-                           WHERE prop IN ('nationality', 'citizenship')) AS nationality,
-                       max(value) FILTER (WHERE prop = 'gender') AS gender,
-                       list(DISTINCT value) FILTER (WHERE prop_type = 'phone') AS phones,
-                       list(DISTINCT value) FILTER (WHERE prop = 'country') AS country,
-                       list(DISTINCT upper(regexp_replace(value, '[^A-Za-z0-9]', '', 'g')))
-                           FILTER (WHERE prop IN ('idNumber', 'passportNumber',
-                                                  'registrationNumber', 'taxNumber'))
-                           AS id_numbers,
-                       string_agg(DISTINCT value, ' ') FILTER (WHERE prop = 'address')
-                           AS address
+                       bool_or(schema IN {_sql_tuple(PERSON_SCHEMAS)}) AS is_person,
+                       bool_or(schema IN {_sql_tuple(ORG_SCHEMAS)}) AS is_org
                 FROM statements
                 WHERE schema IN {PARTY_SCHEMAS} AND {_only(only, scope)}
                 GROUP BY entity_id
+            ),
+            facts AS (
+                SELECT entity_id,
+                       max(value) FILTER (WHERE prop = 'birthDate') AS birth_date,
+                       list(value ORDER BY value) FILTER (
+                           WHERE prop IN ('nationality', 'citizenship')) AS nationality,
+                       max(value) FILTER (WHERE prop = 'gender') AS gender,
+                       list(value ORDER BY value) FILTER (WHERE prop_type = 'phone') AS phones,
+                       list(value ORDER BY value) FILTER (WHERE prop = 'country') AS country,
+                       list_sort(list_distinct(list(
+                           upper(regexp_replace(value, '[^A-Za-z0-9]', '', 'g')))
+                           FILTER (WHERE prop IN {DOCUMENT_PROPS}))) AS id_numbers,
+                       string_agg(value, ' ' ORDER BY value) FILTER (WHERE prop = 'address')
+                           AS address
+                FROM (SELECT DISTINCT entity_id, prop, prop_type, value FROM statements
+                      WHERE schema IN {PARTY_SCHEMAS} AND {_only(only, scope)}
+                        AND (prop IN {FACT_PROPS} OR prop_type = 'phone'))
+                GROUP BY entity_id
             )
-            SELECT f.entity_id AS unique_id, f.agency,
-                   CASE WHEN list_has_any(f.schemata, {list(PERSON_SCHEMAS)}) THEN 'person'
-                        WHEN list_has_any(f.schemata, {list(ORG_SCHEMAS)}) THEN 'org'
+            SELECT k.entity_id AS unique_id, k.agency,
+                   CASE WHEN k.is_person THEN 'person' WHEN k.is_org THEN 'org'
                         ELSE 'party' END AS kind,
                    n.name_tokens, n.name_skeletons,
                    array_to_string(n.name_tokens, ' ') AS name_key,
@@ -151,10 +192,11 @@ def build_parties(
                        strip_accents(lower(f.address)), '[^a-z0-9]+'),
                        lambda x: length(x) > 1 OR x SIMILAR TO '[0-9]+')), [])
                        AS address_tokens
-            FROM facts f LEFT JOIN named n USING (entity_id)
+            FROM kinds k LEFT JOIN facts f USING (entity_id) LEFT JOIN named n USING (entity_id)
             ORDER BY unique_id
             """
         )
     finally:
         store.con.unregister("resolve_party_names")
-        store.con.unregister("resolve_name_features")
+        store.con.unregister("resolve_word_features")
+        store.con.unregister("resolve_name_words")
