@@ -54,7 +54,10 @@ def prepare(store: Store, rule: HubRule | None = None) -> Prepared:
 
 # A pair of name skeletons carried by more records than this is too common to block on
 # alone ("Ahmed Mohammed"): its records are compared only within the same birth year.
-COMMON_PAIR = 100
+# Blocks of 31-100 records made two thirds of the 9.1M candidate pairs at a million
+# records, and only 0.09% of the pairs merged at 0.8 had no other route (a birth year,
+# a phone, a document, the same words): bench/RESULTS.md, "Resolution at scale".
+COMMON_PAIR = 30
 
 # Columns only the blocking rules read; they mean nothing for a single pair.
 BLOCKING_ONLY = ("skel_block", "skel_single", "id_deletions")

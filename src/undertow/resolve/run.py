@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+import pyarrow.compute as pc
 
 from undertow.resolve.clusters import IDENTIFIER, JUDGEMENT, MODEL, canonical_sql, cluster, edge
 from undertow.resolve.engines import api_for
@@ -81,15 +82,17 @@ def resolve(
     )
     step("clustering")
     judged = current(store)
+    # Only the pairs that merge come into Python: at a million records most scored
+    # pairs are below the threshold.
+    merging = pairs.filter(pc.greater_equal(pairs.column("match_probability"), threshold))
     edges = [
         edge(MODEL, left, right, p, "model")
         for left, right, p in zip(
-            pairs.column("unique_id_l").to_pylist(),
-            pairs.column("unique_id_r").to_pylist(),
-            pairs.column("match_probability").to_pylist(),
+            merging.column("unique_id_l").to_pylist(),
+            merging.column("unique_id_r").to_pylist(),
+            merging.column("match_probability").to_pylist(),
             strict=True,
         )
-        if p >= threshold
     ]
     edges += _identifier_edges(store)
     edges += [
