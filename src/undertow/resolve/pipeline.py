@@ -52,20 +52,24 @@ def prepare(store: Store, rule: HubRule | None = None) -> Prepared:
     return Prepared(cleaned, hubs)
 
 
-# A pair of name skeletons carried by more records than this is too common to block on
-# alone ("Ahmed Mohammed"): its records are compared only within the same birth year.
+# A pair of name skeletons (or a whole name) carried by more records than this is too
+# common to block on alone ("Ahmed Mohammed"): its records are compared only within the
+# same birth year.
 # Blocks of 31-100 records made two thirds of the 9.1M candidate pairs at a million
 # records, and only 0.09% of the pairs merged at 0.8 had no other route (a birth year,
-# a phone, a document, the same words): bench/RESULTS.md, "Resolution at scale".
+# a phone, a document, the same words); the same bound on whole names cost 0.04% more.
+# bench/RESULTS.md, "Resolution at scale".
 COMMON_PAIR = 30
 
 # Columns only the blocking rules read; they mean nothing for a single pair.
-BLOCKING_ONLY = ("skel_block", "skel_single", "id_deletions")
+BLOCKING_ONLY = ("name_block", "skel_block", "skel_single", "id_deletions")
 
 
 def _blocking_keys(parties: str) -> str:
     """SQL (continuing a WITH) adding the blocking keys that adapt to the data:
 
+    * ``name_block`` -- the name's words, or words + birth year where as many records as
+      a common skeleton pair carry the same name ("Ali", "Nazia Safi");
     * ``skel_block`` -- each pair of name skeletons, or pair + birth year where the pair
       is common, so blocks stay small however the population grows;
     * ``skel_single`` -- the skeleton of a one-word name (blocked with the birth year);
@@ -81,14 +85,19 @@ def _blocking_keys(parties: str) -> str:
                              ELSE sp.k || '|' || sp.dob_year END) AS skel_block
             FROM sp JOIN freq USING (k)
             WHERE freq.n <= {COMMON_PAIR} OR sp.dob_year IS NOT NULL
-            GROUP BY sp.unique_id)
-        SELECT p.*, nullif(keyed.skel_block, []) AS skel_block,
+            GROUP BY sp.unique_id),
+        names AS (SELECT name_key, count(*) AS n FROM {parties} GROUP BY name_key)
+        SELECT p.*,
+               CASE WHEN names.n <= {COMMON_PAIR} THEN p.name_key
+                    ELSE p.name_key || '|' || p.dob_year END AS name_block,
+               nullif(keyed.skel_block, []) AS skel_block,
                CASE WHEN len(p.name_skeletons) = 1 THEN p.skel1 END AS skel_single,
                CASE WHEN p.id1 IS NOT NULL THEN list_prepend(p.id1, list_transform(
                    range(1, length(p.id1) + 1),
                    lambda i: substr(p.id1, 1, i - 1) || substr(p.id1, i + 1))) END
                    AS id_deletions
-        FROM {parties} p LEFT JOIN keyed USING (unique_id) ORDER BY unique_id
+        FROM {parties} p LEFT JOIN keyed USING (unique_id)
+        LEFT JOIN names USING (name_key) ORDER BY unique_id
     """
 
 
