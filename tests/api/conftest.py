@@ -73,6 +73,9 @@ def seed(tmp: Path) -> World:
                     "schema": "BankAccount",
                     "properties": {"iban": ["GB29 NWBK 6016 1331 9268 19"]},
                 },
+                # Only UK-NCA knows that p-shared (whom all may see) holds the canary
+                # account: a resolution explanation must not show others its number.
+                entity("own-canary", "Ownership", owner="p-shared", asset="acc-canary"),
                 {
                     "id": "pay-canary",
                     "schema": "Payment",

@@ -256,6 +256,7 @@ READ_COMMANDS = [
     ["clusters", "--json"],
     ["explain", "UK-NCA.p-canary", "UK-NCA.p-shared"],
     ["explain", "UK-NCA.p-shared", "UK-NCA.p-nohit", "--json"],
+    ["explain", "UK-NCA.p-shared", "DE-BKA.p-1", "--json"],
     ["judge", "UK-NCA.p-canary", "UK-NCA.p-shared", "negative"],
     ["review", "--limit", "5"],
     ["resolve", "--json"],

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import person, write_jsonl
+from tests.conftest import entity, person, write_jsonl
 from undertow.service import Service, Submission
 from undertow.store import Store
 from undertow.synth import generate
 
 SHOP = "+32 470 99 88 77"
+SHOP_ACCOUNT = "BE71 0961 2345 6769"
+
+
+def holding(holder: dict[str, Any], iban: str) -> list[dict[str, Any]]:
+    """A party record, the account it holds, and the ownership between them: how a bank
+    statement names an account's holder."""
+    account = entity(f"{holder['id']}-acct", "BankAccount", iban=iban)
+    owns = entity(f"{holder['id']}-owns", "Ownership", owner=holder["id"], asset=account["id"])
+    return [holder, account, owns]
+
+
 CASES = {
     "UK-NCA": [
         person(
@@ -24,6 +36,14 @@ CASES = {
         ),
         person("am-1", name="Ahmed MOHAMMED", birthDate="1980-02-03", phone="07911 223344"),
         person("pp-1", name="Soran Rashid", passportNumber="N1234567"),
+        # A statement's payee, written by the bank as the holder's surname and initial.
+        *holding(entity("bg-1", "LegalEntity", name="GORAN BAKHTIAR"), "GB33BUKB20201555555555"),
+        # A shop's account written as held by three of its customers: a hub.
+        *[
+            part
+            for i, n in enumerate(["Soran Jalal", "Nawzad Omer", "Kawa Latif"])
+            for part in holding(entity(f"shop-{i}", "LegalEntity", name=n), SHOP_ACCOUNT)
+        ],
         *[
             person(f"cust-{i}", name=n, phone=SHOP)
             for i, n in enumerate(
@@ -35,6 +55,7 @@ CASES = {
         person("jk-2", name="Dschafar Karim", birthDate="1991-03-14", nationality="Irak"),
         person("am-2", name="Ahmed Mohammed", birthDate="1992-07-08", phone="0176 11223344"),
         person("pp-2", name="Suran Raschid", passportNumber="n 1234567"),
+        *holding(person("bg-2", name="Bachtiyar GORAN"), "GB33 BUKB 2020 1555 5555 55"),
     ],
     "FR-OLTIM": [
         person("jk-3", name="KARIM, Djafar", birthDate="1991-03-14", phone="+44 7911 123456"),

@@ -40,3 +40,14 @@ def test_different_names_stay_different(a: str, b: str) -> None:
 def test_ambiguous_initial_ch_keeps_both_readings() -> None:
     assert set(skeletons("chahine")) == {"shn", "hn"}
     assert skeletons("shahin") == ("shn",)
+
+
+@pytest.mark.parametrize(
+    ("french", "english"), [("Dilchad", "Dilshad"), ("Hicham", "Hisham"), ("Achraf", "Ashraf")]
+)
+def test_a_french_ch_inside_a_word_reads_as_sh(french: str, english: str) -> None:
+    assert set(name_features([french]).skeletons) & set(name_features([english]).skeletons)
+
+
+def test_a_german_ch_inside_a_word_still_reads_as_kh() -> None:
+    assert skeletons("achmed")[0] == skeletons("ahmed")[0]

@@ -47,6 +47,29 @@ def test_a_passport_number_merges_however_the_name_is_spelt(
     assert canon(svc, "UK-NCA.pp-1") == canon(svc, "DE-BKA.pp-2")
 
 
+def test_holding_one_account_merges_a_payee_with_its_holder(
+    resolved: tuple[Service, Path],
+) -> None:
+    """A statement's payee "GORAN BAKHTIAR" and an intelligence record "Bachtiyar GORAN":
+    the name alone leaves them apart; the account both hold (one IBAN, written two ways)
+    is what makes them one man."""
+    svc, _ = resolved
+    assert canon(svc, "UK-NCA.bg-1") == canon(svc, "DE-BKA.bg-2")
+    explained = svc.explain("UK-NCA.bg-1", "DE-BKA.bg-2")
+    steps = {s.comparison: s for s in explained.steps}
+    assert steps["accounts"].level == "an account held in common"
+    without_account = explained.match_weight - steps["accounts"].match_weight
+    assert 1 / (1 + 2**-without_account) < 0.8 <= explained.match_probability
+
+
+def test_an_account_many_names_hold_is_a_hub(resolved: tuple[Service, Path]) -> None:
+    svc, _ = resolved
+    ids = {canon(svc, f"UK-NCA.shop-{i}") for i in range(3)}
+    assert len(ids) == 3
+    hubs = set(svc.store.fetchall("SELECT key_type, value FROM resolve_links"))
+    assert ("held account", "BE71096123456769") in hubs
+
+
 def test_rerunning_is_stable(resolved: tuple[Service, Path]) -> None:
     svc, _ = resolved
     before = dict(svc.store.fetchall("SELECT entity_id, canonical_id FROM canonical"))

@@ -3,7 +3,8 @@
 The latest run's trained model scores the pair (Splink's own figures): each comparison
 contributes a match weight (log2 of its Bayes factor, with the name's term-frequency
 adjustment), added to the prior weight; the sum is the pair's match weight, and the
-probability follows. Hub phones of the latest run are removed first, as in the run.
+probability follows. Hub phones and held accounts of the latest run are removed first, as
+in the run.
 """
 
 from __future__ import annotations
@@ -93,14 +94,19 @@ def explain(store: Store, left_id: str, right_id: str, scope: Scope | None = Non
         if ref not in by_id:
             raise NotFoundError(f"{ref!r} is not a person or organisation record")
     hubs = {
-        r[0] for r in store.fetchall("SELECT value FROM resolve_links WHERE key_type = 'phone'")
+        (r[0], r[1])
+        for r in store.fetchall(
+            "SELECT key_type, value FROM resolve_links WHERE key_type IN ('phone', 'held account')"
+        )
     }
     tf = dict(store.fetchall("SELECT name_key, tf FROM resolve_tf"))
     records = []
     for ref in (left_id, right_id):
         record = dict(by_id[ref])
-        phones = [p for p in (record.get("phones") or []) if p not in hubs]
+        phones = [p for p in (record.get("phones") or []) if ("phone", p) not in hubs]
         record["phones"] = phones or None
+        held = [a for a in (record.get("accounts") or []) if ("held account", a) not in hubs]
+        record["accounts"] = held or None
         record["phone1"] = phones[0] if phones else None
         record["tf_name_key"] = tf.get(record.get("name_key"))
         record.update(dict.fromkeys(BLOCKING_ONLY))

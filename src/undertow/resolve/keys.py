@@ -32,6 +32,17 @@ STRONG_KEYS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("mmsi", ("Vessel",), ("mmsi",)),
     ("registration", ("Vessel", "Vehicle"), ("registrationNumber",)),
 )
+# The numbers of accounts and wallets, which also identify their holder (records.py).
+ACCOUNT_NUMBER_PROPS = ("iban", "accountNumber", "publicKey", "accountId")
+MIN_KEY_LENGTH = 5
+"""Shorter values ("1", "N/A" cleaned to "NA") are placeholders, not identifiers."""
+
+
+def normalised(column: str) -> str:
+    """SQL for an identifier written without spaces, dashes or case."""
+    return f"upper(regexp_replace({column}, '[^A-Za-z0-9@.]', '', 'g'))"
+
+
 # Phones identify a person only in the probabilistic model, with the name: families and
 # flatmates share lines. Passports and identity cards of a holder count as the holder's.
 DOCUMENT_SCHEMAS = ("Passport", "Identification")
@@ -48,8 +59,7 @@ def identifier_keys(store: Store) -> None:
     parts = []
     for key_type, schemata, props in STRONG_KEYS:
         parts.append(
-            f"SELECT entity_id, '{key_type}' AS key_type, "
-            f"upper(regexp_replace(value, '[^A-Za-z0-9@.]', '', 'g')) AS value "
+            f"SELECT entity_id, '{key_type}' AS key_type, {normalised('value')} AS value "
             f"FROM statements WHERE schema IN {_tuple(schemata)} AND prop IN {_tuple(props)}"
         )
     # A passport's number is its holder's.
@@ -65,13 +75,14 @@ def identifier_keys(store: Store) -> None:
     store.execute(
         "CREATE OR REPLACE TEMP TABLE resolve_keys AS SELECT DISTINCT * FROM ("
         + " UNION ALL ".join(parts)
-        + ") WHERE length(value) >= 5"
+        + f") WHERE length(value) >= {MIN_KEY_LENGTH}"
     )
 
 
 def hub_values(store: Store, parties: str, rule: HubRule) -> list[tuple[str, str, int]]:
-    """``(key type, value, distinct people)`` of every hub among the keys and phones of
-    the party table ``parties`` (with ``unique_id``, ``name_skeletons``, ``phones``), also
+    """``(key type, value, distinct people)`` of every hub among the keys, phones and held
+    accounts of the party table ``parties`` (with ``unique_id``, ``name_skeletons``,
+    ``phones``, ``accounts``), also
     left in the temp table ``resolve_hubs``.
 
     "Distinct people" counts names that could not be one person (see ``_name_groups``):
@@ -82,6 +93,9 @@ def hub_values(store: Store, parties: str, rule: HubRule) -> list[tuple[str, str
         WITH carried AS (
             SELECT 'phone' AS key_type, unnest(phones) AS value, name_skeletons
             FROM {parties} WHERE phones IS NOT NULL
+            UNION ALL
+            SELECT 'held account', unnest(accounts), name_skeletons
+            FROM {parties} WHERE accounts IS NOT NULL
             UNION ALL
             SELECT k.key_type, k.value, p.name_skeletons
             FROM resolve_keys k JOIN {parties} p ON p.unique_id = k.entity_id

@@ -15,6 +15,7 @@ Comparisons, strongest level first:
   side is imprecise (assessed ages) -- kept apart from precise dates that differ.
 * document numbers -- a number in common; one keystroke apart.
 * address -- four or more / two or more words in common.
+* an account or wallet held in common (hubs removed): its bank knows its customer.
 * phone (hub phones removed), nationality, gender, country, and the record kind
   (person / organisation / unknown legal entity).
 """
@@ -29,13 +30,14 @@ log = logging.getLogger(__name__)
 # (columns, arrays to explode): pairs with the same words (a common name only within a
 # birth year), sharing two words of a name (in any order and spelling; common pairs
 # only within a birth year), a one-word name and a birth year,
-# a (non-hub) phone, a document number give or take one keystroke, or a full birth
+# a (non-hub) phone or held account, a document number give or take one keystroke, or a full birth
 # date and any word of the name. The adaptive keys are made in ``pipeline.py``.
 BLOCKING: list[tuple[tuple[str, ...], list[str] | None]] = [
     (("name_block",), None),
     (("skel_block",), ["skel_block"]),
     (("skel_single", "dob_year"), None),
     (("phones",), ["phones"]),
+    (("accounts",), ["accounts"]),
     (("id_deletions",), ["id_deletions"]),
     (("dob_exact", "name_skeletons"), ["name_skeletons"]),
 ]
@@ -168,6 +170,7 @@ def settings(*, prior: float = 1e-4, retain_columns: bool = False) -> Any:
             documents,
             address,
             array("phones", "a phone in common"),
+            array("accounts", "an account held in common"),
             array("nationality", "a nationality in common"),
             cl.ExactMatch("gender"),
             array("country", "a country in common"),

@@ -118,14 +118,19 @@ def tokens(name: str) -> tuple[str, ...]:
 def skeletons(token: str) -> tuple[str, ...]:
     """The token's skeleton; two where the spelling is ambiguous across languages.
 
-    An initial "ch" is /sh/ in French (Chahine = Shahin) but /kh/ in German (Chalid =
-    Khalid): both readings are kept, and a match on either counts.
+    "ch" is /sh/ in French (Chahine = Shahin, Hicham = Hisham, Dilchad = Dilshad) but
+    /kh/ in German (Chalid = Khalid, Achmed = Ahmed): both readings are kept, and a
+    match on either counts. An initial "ch" reads as /sh/ first, one inside a word as
+    /kh/ first (the first reading is :func:`skeleton`).
     """
     text = token.replace("dsch", "y").replace("tsch", "ch").replace("sch", "sh")
-    readings = ["sh" + text[2:], "h" + text[2:]] if text.startswith("ch") else [text]
+    if text.startswith("ch"):
+        readings = ["sh" + text[2:], "h" + text[2:]]
+    else:
+        readings = [text.replace("ch", "h"), text.replace("ch", "sh")]
     out = []
     for reading in readings:
-        shape = _shape(reading.replace("ch", "h"))  # inside a word ch is /x/: Achmed
+        shape = _shape(reading.replace("ch", "h"))  # what is left: Chachan
         if shape and shape not in out:
             out.append(shape)
     return tuple(out)

@@ -25,8 +25,8 @@ class Prepared:
 
 
 def prepare(store: Store, rule: HubRule | None = None) -> Prepared:
-    """Party records with hub phones removed; ``resolve_keys`` and ``resolve_hubs`` left
-    as temp tables for the identifier edges."""
+    """Party records with hub phones and held accounts removed; ``resolve_keys`` and
+    ``resolve_hubs`` left as temp tables for the identifier edges."""
     parties = build_parties(store)
     store.con.register("resolve_parties_raw", parties)
     try:
@@ -34,13 +34,20 @@ def prepare(store: Store, rule: HubRule | None = None) -> Prepared:
         hubs = hub_values(store, "resolve_parties_raw", rule or HubRule())
         cleaned = store.arrow(
             f"""
-            WITH hub AS (SELECT coalesce(list(value), []) AS phones FROM resolve_hubs
-                         WHERE key_type = 'phone'),
+            WITH hub AS (
+                SELECT coalesce(list(value) FILTER (WHERE key_type = 'phone'), []) AS phones,
+                       coalesce(list(value) FILTER (WHERE key_type = 'held account'), [])
+                           AS accounts
+                FROM resolve_hubs),
             parties AS (
-                SELECT * EXCLUDE (hub_phones), phones[1] AS phone1 FROM (
-                    SELECT p.* REPLACE (nullif(list_filter(p.phones,
-                               lambda x: NOT list_contains(hub.phones, x)), []) AS phones),
-                           hub.phones AS hub_phones
+                SELECT * EXCLUDE (hub_phones, hub_accounts), phones[1] AS phone1 FROM (
+                    SELECT p.* REPLACE (
+                               nullif(list_filter(p.phones,
+                                   lambda x: NOT list_contains(hub.phones, x)), []) AS phones,
+                               nullif(list_filter(p.accounts,
+                                   lambda x: NOT list_contains(hub.accounts, x)), [])
+                                   AS accounts),
+                           hub.phones AS hub_phones, hub.accounts AS hub_accounts
                     FROM resolve_parties_raw p CROSS JOIN hub)
             ),
             {_blocking_keys("parties")}

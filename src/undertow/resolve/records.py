@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from undertow.resolve.keys import ACCOUNT_NUMBER_PROPS, MIN_KEY_LENGTH, normalised
 from undertow.resolve.names import skeletons, tokens
 
 if TYPE_CHECKING:
@@ -159,6 +160,28 @@ def build_parties(
                       WHERE schema IN {PARTY_SCHEMAS} AND {_only(only, scope)}
                         AND (prop IN {FACT_PROPS} OR prop_type = 'phone'))
                 GROUP BY entity_id
+            ),
+            -- The numbers of the accounts and wallets a party holds: a bank knows its
+            -- customer, so two records holding one account are most likely one holder
+            -- (a joint account's second holder differs by name; a shop's account that
+            -- many names hold is a hub, removed in ``pipeline.py``).
+            held AS (
+                SELECT h.owner AS entity_id, list_sort(list_distinct(list(n.number)))
+                       AS accounts
+                FROM (SELECT o.value AS owner, a.value AS asset
+                      FROM statements o JOIN statements a
+                        ON a.entity_id = o.entity_id AND a.prop = 'asset'
+                      WHERE o.schema = 'Ownership' AND o.prop = 'owner'
+                        AND {_only(None, scope)}
+                      UNION ALL
+                      SELECT value AS owner, entity_id AS asset FROM statements
+                      WHERE schema = 'CryptoWallet' AND prop = 'holder'
+                        AND {_only(None, scope)}) h
+                JOIN (SELECT entity_id, {normalised("value")} AS number FROM statements
+                      WHERE prop IN {ACCOUNT_NUMBER_PROPS} AND {_only(None, scope)}) n
+                  ON n.entity_id = h.asset
+                WHERE length(n.number) >= {MIN_KEY_LENGTH}
+                GROUP BY h.owner
             )
             SELECT k.entity_id AS unique_id, k.agency,
                    CASE WHEN k.is_person THEN 'person' WHEN k.is_org THEN 'org'
@@ -191,8 +214,10 @@ def build_parties(
                    nullif(list_distinct(list_filter(regexp_split_to_array(
                        strip_accents(lower(f.address)), '[^a-z0-9]+'),
                        lambda x: length(x) > 1 OR x SIMILAR TO '[0-9]+')), [])
-                       AS address_tokens
+                       AS address_tokens,
+                   nullif(h.accounts, []) AS accounts
             FROM kinds k LEFT JOIN facts f USING (entity_id) LEFT JOIN named n USING (entity_id)
+            LEFT JOIN held h USING (entity_id)
             ORDER BY unique_id
             """
         )
