@@ -21,20 +21,33 @@ Each hop is one relational step over the ``payments`` table (SQL in DuckDB's dia
 run by an :class:`~undertow.flows.engine.Engine`, so the same trace runs on Spark):
 the tainted payments of the last hop, the histories of the nodes they reach, and the
 carries within ``window`` days. Amounts under a cent are dropped as noise.
+
+A hop reads only what can matter. A carry is a part of its inflow and of its outflow,
+so a node reached by less taint than the traced amounts kept (the floor), or a payment
+smaller than the floor, cannot pass on anything kept: neither is read. Prepared
+histories (:func:`prepare_history`) number the nodes in the history's order, so that a
+hop picks its frontier's rows, and its payments, by integers the engine tests while
+it reads instead of joining on names across the whole table.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from undertow.errors import ConfigError
 from undertow.flows.engine import Engine
+from undertow.flows.histories import HISTORY, HISTORY_NODES, SLACK, step_sql
+from undertow.flows.histories import Method as Method
+from undertow.flows.histories import carry_sql as carry_sql
+from undertow.flows.histories import history_sql as history_sql
+from undertow.flows.histories import prepare_history as prepare_history
 
-Method = Literal["haircut", "fifo"]
 Direction = Literal["forward", "backward"]
 METHODS = ("haircut", "fifo")
 DIRECTIONS = ("forward", "backward")
@@ -124,87 +137,26 @@ class Trace:
         }
 
 
-def prepare_history(engine: Engine) -> None:
-    """Work out every node's history once (:data:`HISTORY`), for many traces over the
-    same payments: each hop then reads the frontier's rows instead of rebuilding them."""
-    engine.materialise(HISTORY, history_sql(None))
-
-
 def _by_amount(n: NodeAmount) -> tuple[float, str]:
     return (-max(n.received, n.sent), n.node)
 
 
-HISTORY = "payment_history"
-"""The name under which :func:`prepare_history` leaves every node's history."""
-
-
-def history_sql(frontier: str | None) -> str:
-    """Each frontier node's payments in time order (every node's, with ``None``), with
-    what both methods need: the inflow and outflow before each event (``cin``,
-    ``cout``), the unrecorded money injected so far (``inj``), the outflow's share of
-    the balance (``f``), and the running log of what outflows left of the balance
-    (``lg``, ``drains``)."""
-    into = f"JOIN {frontier} f ON p.dst = f.node" if frontier else ""
-    out_of = f"JOIN {frontier} f ON p.src = f.node" if frontier else ""
-    return f"""
-        WITH ev AS (
-            SELECT p.dst AS node, p.seq, p.day, p.payment, p.eur AS amt, 1 AS is_in
-            FROM payments p {into}
-            WHERE p.eur > 0 AND p.src <> p.dst
-            UNION ALL
-            SELECT p.src AS node, p.seq, p.day, p.payment, p.eur AS amt, 0 AS is_in
-            FROM payments p {out_of}
-            WHERE p.eur > 0 AND p.src <> p.dst),
-        cum AS (
-            SELECT *,
-                   coalesce(sum(CASE WHEN is_in = 1 THEN amt ELSE 0 END) OVER (
-                       PARTITION BY node ORDER BY seq
-                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS cin,
-                   coalesce(sum(CASE WHEN is_in = 0 THEN amt ELSE 0 END) OVER (
-                       PARTITION BY node ORDER BY seq
-                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS cout
-            FROM ev),
-        injected AS (
-            SELECT *,
-                   greatest(0, coalesce(max(CASE WHEN is_in = 0 THEN cout + amt - cin END)
-                       OVER (PARTITION BY node ORDER BY seq
-                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), 0)) AS inj
-            FROM cum),
-        shares AS (
-            SELECT *,
-                   CASE WHEN is_in = 0 THEN least(1.0, amt / (cin + inj - cout)) END AS f
-            FROM injected),
-        logged AS (
-            SELECT *,
-                   CASE WHEN f < 1 - 1e-9 THEN ln(1 - f) ELSE 0 END AS lg_step,
-                   CASE WHEN f >= 1 - 1e-9 THEN 1 ELSE 0 END AS drain_step
-            FROM shares)
-        SELECT node, seq, day, payment, amt, is_in, cin, cout, inj, f,
-               coalesce(sum(lg_step) OVER (PARTITION BY node ORDER BY seq
-                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS lg,
-               coalesce(sum(drain_step) OVER (PARTITION BY node ORDER BY seq
-                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS drains
-        FROM logged
-    """
-
-
-def carry_sql(method: Method, inflows: str, outflows: str, window_days: int) -> str:
-    """Carries between inflows ``i`` and later outflows ``k`` of the same node within
-    the window: ``i_payment``, ``k_payment``, ``carry`` (EUR of ``i`` carried in ``k``)."""
-    if method == "fifo":
-        carry = """greatest(0, least(i.cin + i.inj + i.amt, k.cout + k.amt)
-                              - greatest(i.cin + i.inj, k.cout))"""
-        same_epoch = "TRUE"
-    else:
-        carry = "i.amt * k.f * exp(k.lg - i.lg)"
-        same_epoch = "k.drains = i.drains"
-    return f"""
-        SELECT i.payment AS i_payment, k.payment AS k_payment, {carry} AS carry
-        FROM {inflows} i JOIN {outflows} k
-          ON k.node = i.node AND k.seq > i.seq AND i.is_in = 1 AND k.is_in = 0
-         AND date_diff('day', i.day, k.day) <= {int(window_days)}
-        WHERE {same_epoch}
-    """
+# A row of tainted payments, as the hops pass them on: the payment's columns in the
+# order of TracedPayment's (payment ... traced), then its seq and reference.
+OUTPUT = """{p}.payment, {p}.agency, {p}.local_id, {p}.src, {p}.dst,
+            CAST({p}.day AS VARCHAR) AS day, {p}.channel, {p}.eur"""
+ROW = pa.schema(
+    [
+        *((name, pa.string()) for name in ("payment", "agency", "local_id", "src", "dst")),
+        ("day", pa.string()),
+        ("channel", pa.string()),
+        ("eur", pa.float64()),
+        ("traced", pa.float64()),
+        ("seq", pa.int64()),
+        ("reference", pa.string()),
+    ]
+)
+TRACED, SEQ, REFERENCE = (ROW.get_field_index(n) for n in ("traced", "seq", "reference"))
 
 
 def trace(
@@ -245,34 +197,17 @@ def trace(
     if not seeds and not seed_payments:
         return result
     forward = direction == "forward"
-    near = "src" if forward else "dst"
     blocked = set(seeds) | (stop_at or set())
-    if seed_payments is None:
-        column, values = near, sorted(set(seeds))
-    else:
-        column, values = "payment", sorted(set(seed_payments))
-    engine.register("trace_seeds", pa.table({"ref": pa.array(values, pa.string())}))
-    try:
-        tainted = _rows(
-            engine.sql(
-                f"""
-                SELECT p.payment, p.agency, p.local_id, p.src, p.dst,
-                       CAST(p.day AS VARCHAR) AS day, p.channel, p.eur, p.eur AS traced
-                FROM payments p JOIN trace_seeds s ON p.{column} = s.ref
-                WHERE p.eur > 0 AND p.src <> p.dst
-                ORDER BY p.seq
-                """
-            )
-        )
-    finally:
-        engine.drop("trace_seeds")
-    floor = max(CENT, dust * sum(row[8] for row in tainted))
+    tainted = _seed_rows(engine, seeds, seed_payments, forward, prepared)
+    floor = max(CENT, dust * sum(tainted.column("traced").to_pylist()))
+    end = "dst" if forward else "src"
+    stops = pa.array(sorted(blocked), pa.string())
     for hop in range(1, hops + 1):
-        result.payments += [TracedPayment(hop, *row) for row in tainted]
+        result.payments += _traced(hop, tainted)
         if hop == hops:
             break
-        onward = [r for r in tainted if (r[4] if forward else r[3]) not in blocked]
-        if not onward:
+        onward = tainted.filter(pc.invert(pc.is_in(tainted.column(end), value_set=stops)))
+        if not onward.num_rows:
             break
         tainted, pooled = _step(engine, onward, forward, method, window_days, floor, prepared, pool)
         result.pools |= pooled
@@ -280,134 +215,209 @@ def trace(
     return result
 
 
+def _seed_rows(
+    engine: Engine,
+    seeds: list[str],
+    seed_payments: list[str] | None,
+    forward: bool,
+    prepared: bool,
+) -> pa.Table:
+    """The first hop: the seeds' payments out (forward) or in, or the seed payments."""
+    if prepared and seed_payments is None:
+        # The seeds' rows of the prepared history, which is in node order (a few blocks
+        # of it), name their payments by seq.
+        engine.register(
+            "trace_seeds", pa.table({"node": pa.array(sorted(set(seeds)), pa.string())})
+        )
+        try:
+            picked = engine.sql(
+                f"""
+                SELECT h.seq, h.amt AS traced FROM {HISTORY} h
+                JOIN trace_seeds s ON h.node = s.node
+                WHERE h.is_in = {0 if forward else 1}
+                """
+            )
+        finally:
+            engine.drop("trace_seeds")
+        return _payments(engine, picked, "p.eur")
+    if seed_payments is not None:
+        values, column = sorted(set(seed_payments)), "payment"
+    else:
+        values, column = sorted(set(seeds)), "src" if forward else "dst"
+    engine.register("trace_seeds", pa.table({"ref": pa.array(values, pa.string())}))
+    try:
+        found = engine.sql(
+            f"""
+            SELECT {OUTPUT.format(p="p")}, p.eur AS traced, p.seq, p.reference
+            FROM payments p JOIN trace_seeds s ON p.{column} = s.ref
+            WHERE p.eur > 0 AND p.src <> p.dst
+            ORDER BY p.seq
+            """
+        )
+    finally:
+        engine.drop("trace_seeds")
+    return found.cast(ROW)
+
+
+def _payments(engine: Engine, picked: pa.Table, traced: str) -> pa.Table:
+    """The payments ``picked`` names by ``seq``, with their ``traced`` amount, as
+    :data:`ROW` in seq order. A join on an integer the engine tests while reading the
+    payments, before it decodes a row's text: where a join on a node's name reads them
+    all, this reads the blocks that hold the picked few."""
+    if not picked.num_rows:
+        return _empty()
+    engine.register("trace_picked", picked.select(["seq", "traced"]))
+    try:
+        found = engine.sql(
+            f"""
+            SELECT {OUTPUT.format(p="p")}, {traced} AS traced, p.seq, p.reference
+            FROM payments p JOIN trace_picked m ON p.seq = m.seq
+            WHERE p.eur > 0 AND p.src <> p.dst
+            ORDER BY p.seq
+            """
+        )
+    finally:
+        engine.drop("trace_picked")
+    return found.cast(ROW)
+
+
 def _rows(table: pa.Table) -> list[tuple[Any, ...]]:
     columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
     return list(zip(*columns, strict=True))
 
 
+def _traced(hop: int, tainted: pa.Table) -> list[TracedPayment]:
+    columns = [tainted.column(name).to_pylist() for name in ROW.names[:SEQ]]
+    return [TracedPayment(hop, *values) for values in zip(*columns, strict=True)]
+
+
 def _step(
     engine: Engine,
-    tainted: list[tuple[Any, ...]],
+    tainted: pa.Table,
     forward: bool,
     method: Method,
     window_days: int,
     floor: float,
     prepared: bool,
     pool: int,
-) -> tuple[list[tuple[Any, ...]], set[str]]:
+) -> tuple[pa.Table, set[str]]:
     """One hop: the payments the tainted ones fund (forward) or were funded by, and the
-    frontier's pools (not followed through)."""
-    # payment, node where it continues, taint fraction of the payment
-    taint: dict[str, float] = defaultdict(float)
-    for payment, _a, _l, _src, _dst, _d, _c, eur, traced in tainted:
-        taint[payment] += traced / eur
+    frontier's pools (not followed through). The tainted payments stay an Arrow table
+    (:data:`ROW`): a first hop can hold hundreds of thousands."""
+    # the taint fraction of each payment (each is in the table once)
+    share = pc.divide(tainted.column("traced"), tainted.column("eur"))
     legs = _hawala_legs(engine, tainted, forward, window_days)
-    settled = {row[0] for row in tainted} & set(legs)
-    # A hawala pay-in settled by a recorded pay-out (the same transaction number) goes on
-    # as that pay-out: nothing moves between the two shops, so the shop's balance is no
-    # route for it.
-    moved_on = [(legs[p], min(1.0, taint[p])) for p in sorted(settled)]
-    tainted = [row for row in tainted if row[0] not in settled]
-    for p in settled:
-        del taint[p]
-    nodes = sorted({row[4] if forward else row[3] for row in tainted})
-    pooled = _pools(engine, nodes, prepared, pool)
-    nodes = [n for n in nodes if n not in pooled]
-    engine.register("trace_frontier", pa.table({"node": pa.array(nodes, pa.string())}))
-    engine.register(
-        "trace_taint",
-        pa.table(
-            {
-                "payment": pa.array(list(taint), pa.string()),
-                "share": pa.array(list(taint.values()), pa.float64()),
-            }
-        ),
+    moved_on: list[tuple[tuple[Any, ...], float]] = []
+    if legs:
+        taint = dict(zip(tainted.column("payment").to_pylist(), share.to_pylist(), strict=True))
+        settled = sorted(set(taint) & set(legs))
+        # A hawala pay-in settled by a recorded pay-out (the same transaction number)
+        # goes on as that pay-out: nothing moves between the two shops, so the shop's
+        # balance is no route for it.
+        moved_on = [(legs[p], min(1.0, taint[p])) for p in settled]
+        unsettled = pc.invert(pc.is_in(tainted.column("payment"), pa.array(settled, pa.string())))
+        tainted, share = tainted.filter(unsettled), share.filter(unsettled)
+    end = tainted.column("dst" if forward else "src")
+    pooled, numbers = _lookup(engine, pc.unique(end), prepared, pool)
+    # What a node passes on in any one payment is at most the taint that reached it
+    # (each carry is a part of its inflow), so a node reached by less than the floor
+    # cannot pass on anything that would be kept: not worth reading its history.
+    reached = (
+        pa.table({"node": end, "traced": tainted.column("traced")})
+        .group_by("node")
+        .aggregate([("traced", "sum")])
     )
+    worth = pc.and_(
+        pc.greater_equal(reached.column("traced_sum"), floor * (1 - SLACK)),
+        pc.invert(pc.is_in(reached.column("node"), pa.array(sorted(pooled), pa.string()))),
+    )
+    frontier = reached.column("node").filter(worth)
+    if not len(frontier):
+        return _merge(_empty(), moved_on, floor), pooled
+    near = pc.is_in(end, value_set=frontier.combine_chunks())
+    taint_table = pa.table({"seq": tainted.column("seq").filter(near), "share": share.filter(near)})
+    if prepared:
+        ids = numbers.filter(pc.is_in(numbers.column("node"), value_set=frontier.combine_chunks()))
+        table = pa.table({"nid": ids.column("nid").cast(pa.int64())})
+    else:
+        table = pa.table({"node": frontier.cast(pa.string())})
+    engine.register("trace_frontier", table)
+    engine.register("trace_taint", taint_table)
     try:
-        history = (
-            f"SELECT h.* FROM {HISTORY} h JOIN trace_frontier f ON h.node = f.node"
-            if prepared
-            else history_sql("trace_frontier")
-        )
-        if forward:
-            # The tainted payments arrive at the frontier; their carries go out.
-            pick_i, pick_k, moved = "JOIN trace_taint t ON t.payment = h.payment", "", "i"
-        else:
-            pick_i, pick_k, moved = "", "JOIN trace_taint t ON t.payment = h.payment", "k"
-        amount = "c.carry * t_i.share" if moved == "i" else "c.carry * t_k.share"
-        out = engine.sql(
-            f"""
-            WITH h AS ({history}),
-            ins AS (SELECT h.* FROM h {pick_i} WHERE h.is_in = 1),
-            outs AS (SELECT h.* FROM h {pick_k} WHERE h.is_in = 0),
-            c AS ({carry_sql(method, "ins", "outs", window_days)}),
-            moved AS (
-                SELECT {"c.k_payment" if forward else "c.i_payment"} AS payment,
-                       sum({amount}) AS traced
-                FROM c
-                LEFT JOIN trace_taint t_i ON t_i.payment = c.i_payment
-                LEFT JOIN trace_taint t_k ON t_k.payment = c.k_payment
-                GROUP BY 1)
-            SELECT p.payment, p.agency, p.local_id, p.src, p.dst,
-                   CAST(p.day AS VARCHAR) AS day, p.channel, p.eur,
-                   least(p.eur, m.traced) AS traced
-            FROM moved m JOIN payments p ON p.payment = m.payment
-            WHERE m.traced >= {floor!r}
-            ORDER BY p.seq
-            """
-        )
+        moved = engine.sql(step_sql(forward, method, window_days, floor, prepared))
     finally:
         engine.drop("trace_frontier")
         engine.drop("trace_taint")
-    return _merge(_rows(out), moved_on, floor), pooled
+    return _merge(_payments(engine, moved, "least(p.eur, m.traced)"), moved_on, floor), pooled
 
 
-def _pools(engine: Engine, nodes: list[str], prepared: bool, pool: int) -> set[str]:
-    """The nodes among ``nodes`` with more than ``pool`` payments in and out."""
-    if not nodes:
-        return set()
-    engine.register("trace_candidates", pa.table({"node": pa.array(nodes, pa.string())}))
+def _lookup(
+    engine: Engine, nodes: pa.Array, prepared: bool, pool: int
+) -> tuple[set[str], pa.Table]:
+    """The pools among ``nodes`` (more than ``pool`` payments in and out) and, with
+    prepared histories, the nodes' numbers in :data:`HISTORY_NODES` (``node``, ``nid``)."""
+    numbers = pa.table({"node": pa.array([], pa.string()), "nid": pa.array([], pa.int64())})
+    if not len(nodes):
+        return set(), numbers
+    engine.register("trace_candidates", pa.table({"node": nodes.cast(pa.string())}))
     try:
-        source = (
-            f"SELECT node FROM {HISTORY}"
-            if prepared
-            else "SELECT src AS node FROM payments UNION ALL SELECT dst AS node FROM payments"
-        )
+        if prepared:
+            found = engine.sql(
+                f"""
+                SELECT d.node, d.nid, d.events FROM {HISTORY_NODES} d
+                JOIN trace_candidates c ON c.node = d.node
+                """
+            )
+            pools = found.filter(pc.greater(found.column("events"), pool))
+            return set(pools.column("node").to_pylist()), found.select(["node", "nid"])
         found = engine.sql(
             f"""
-            SELECT x.node FROM ({source}) x JOIN trace_candidates c ON c.node = x.node
+            SELECT x.node FROM (
+                SELECT src AS node FROM payments UNION ALL SELECT dst AS node FROM payments
+            ) x JOIN trace_candidates c ON c.node = x.node
             GROUP BY x.node HAVING count(*) > {int(pool)}
             """
         )
     finally:
         engine.drop("trace_candidates")
-    return set(found.column("node").to_pylist())
+    return set(found.column("node").to_pylist()), numbers
 
 
-def _merge(
-    carried: list[tuple[Any, ...]], legs: list[tuple[tuple[Any, ...], float]], floor: float
-) -> list[tuple[Any, ...]]:
+def _merge(carried: pa.Table, legs: list[tuple[tuple[Any, ...], float]], floor: float) -> pa.Table:
     """The carried payments plus the hawala legs, each payment once, traced amounts
-    summed (and never above the payment)."""
-    by_payment: dict[str, list[Any]] = {row[0]: list(row) for row in carried}
-    for row, share in legs:
-        traced = share * row[7]
-        if row[0] in by_payment:
-            entry = by_payment[row[0]]
-            entry[8] = min(entry[7], entry[8] + traced)
-        else:
-            by_payment[row[0]] = [*row, traced]
-    rows = [tuple(r) for r in by_payment.values() if r[8] >= floor]
-    return sorted(rows, key=lambda r: (r[5], r[0]))
+    summed (and never above the payment), in order of day and payment."""
+    if legs:
+        by_payment: dict[str, list[Any]] = {row[0]: list(row) for row in _rows(carried)}
+        for row, share in legs:
+            traced = share * row[7]
+            if row[0] in by_payment:
+                entry = by_payment[row[0]]
+                entry[TRACED] = min(entry[7], entry[TRACED] + traced)
+            else:
+                by_payment[row[0]] = [*row[:TRACED], traced, *row[TRACED:]]
+        columns = list(zip(*by_payment.values(), strict=True)) or [()] * len(ROW)
+        carried = pa.table(
+            [pa.array(c, f.type) for c, f in zip(columns, ROW, strict=True)], schema=ROW
+        )
+    kept = carried.filter(pc.greater_equal(carried.column("traced"), floor))
+    return kept.sort_by([("day", "ascending"), ("payment", "ascending")])
+
+
+def _empty() -> pa.Table:
+    return ROW.empty_table()
 
 
 def _hawala_legs(
-    engine: Engine, tainted: list[tuple[Any, ...]], forward: bool, window_days: int
+    engine: Engine, tainted: pa.Table, forward: bool, window_days: int
 ) -> dict[str, tuple[Any, ...]]:
     """For each tainted hawala leg, the other leg of the same transfer: the payment with
     the same transaction number out of (forward) or into (backward) another shop within
     the window. Its row has no traced amount yet."""
-    hawala = [row[0] for row in tainted if row[6] == "hawala"]
+    # A leg without a transaction number has no other leg to find.
+    with_number = pc.and_(
+        pc.equal(tainted.column("channel"), "hawala"), pc.is_valid(tainted.column("reference"))
+    )
+    hawala = _rows(tainted.filter(with_number))
     if not hawala:
         return {}
     if forward:
@@ -422,14 +432,24 @@ def _hawala_legs(
             "o.dst <> t.src AND o.dst <> t.dst AND o.seq < t.seq "
             f"AND date_diff('day', o.day, t.day) <= {int(window_days)}"
         )
-    engine.register("trace_legs", pa.table({"payment": pa.array(hawala, pa.string())}))
+    engine.register(
+        "trace_legs",
+        pa.table(
+            {
+                "payment": pa.array([r[0] for r in hawala], pa.string()),
+                "src": pa.array([r[3] for r in hawala], pa.string()),
+                "dst": pa.array([r[4] for r in hawala], pa.string()),
+                "day": pa.array([date.fromisoformat(r[5]) for r in hawala], pa.date32()),
+                "seq": pa.array([r[SEQ] for r in hawala], pa.int64()),
+                "reference": pa.array([r[REFERENCE] for r in hawala], pa.string()),
+            }
+        ),
+    )
     try:
         found = engine.sql(
             f"""
-            SELECT t.payment AS leg, o.payment, o.agency, o.local_id, o.src, o.dst,
-                   CAST(o.day AS VARCHAR) AS day, o.channel, o.eur
-            FROM trace_legs l
-            JOIN payments t ON t.payment = l.payment
+            SELECT t.payment AS leg, {OUTPUT.format(p="o")}, o.seq, o.reference
+            FROM trace_legs t
             JOIN payments o ON o.reference = t.reference AND o.payment <> t.payment
             WHERE o.channel = 'hawala' AND o.eur > 0 AND {match}
             ORDER BY t.payment, o.seq
@@ -453,12 +473,13 @@ def _tally(
     last_hop: dict[str, int] = {}
     cash_in: dict[str, float] = defaultdict(float)
     for p in result.payments:
-        src = nodes.setdefault(p.src, NodeAmount(p.src))
-        dst = nodes.setdefault(p.dst, NodeAmount(p.dst))
+        # Looked up before made: a first hop can hold hundreds of thousands of payments.
+        src = nodes.get(p.src) or nodes.setdefault(p.src, NodeAmount(p.src))
+        dst = nodes.get(p.dst) or nodes.setdefault(p.dst, NodeAmount(p.dst))
         src.sent += p.traced
         dst.received += p.traced
-        end = p.dst if forward else p.src
-        last_hop[end] = max(last_hop.get(end, 0), p.hop)
+        # The payments are in hop order: the last one seen is of the last hop.
+        last_hop[p.dst if forward else p.src] = p.hop
         # Paid out in cash, or by a hawala agent to a person: the money leaves the
         # records here whatever happens next.
         if p.channel == "cash" or (p.channel == "hawala" and kinds.get(p.dst) == "Person"):
