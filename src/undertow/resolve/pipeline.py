@@ -63,8 +63,8 @@ def prepare(store: Store, rule: HubRule | None = None) -> Prepared:
 # common to block on alone ("Ahmed Mohammed"): its records are compared only within the
 # same birth year.
 # Blocks of 31-100 records made two thirds of the 9.1M candidate pairs at a million
-# records, and only 0.09% of the pairs merged at 0.8 had no other route (a birth year,
-# a phone, a document, the same words); the same bound on whole names cost 0.04% more.
+# records, and only 0.12% of the pairs merged at 0.8 had no other route (a birth year,
+# a phone, a document, the same words); the same bound on whole names cost 0.06% more.
 # bench/RESULTS.md, "Resolution at scale".
 COMMON_PAIR = 30
 
