@@ -8,7 +8,15 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from undertow.resolve.clusters import IDENTIFIER, JUDGEMENT, MODEL, canonical_id, cluster, edge
+from undertow.resolve.clusters import (
+    IDENTIFIER,
+    JUDGEMENT,
+    MODEL,
+    _ordered,
+    canonical_id,
+    cluster,
+    edge,
+)
 
 
 def _groups(assignment: dict[str, str]) -> set[frozenset[str]]:
@@ -54,6 +62,26 @@ def test_negative_judgements_always_win(seed: int) -> None:
     shuffled = list(edges)
     rng.shuffle(shuffled)
     assert cluster(records, shuffled, apart) == result  # type: ignore[arg-type]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(min_value=0, max_value=10**6))
+def test_walking_only_the_constrained_components_changes_nothing(seed: int) -> None:
+    """The ordered walk over every edge (the definition) and the walk over the
+    components that hold a negative judgement, the rest taken whole, agree."""
+    rng = random.Random(seed)
+    n = rng.randint(2, 50)
+    records = [f"r{i:02d}" for i in range(n)]
+    edges = set()
+    for _ in range(rng.randint(0, 2 * n)):
+        left, right = rng.sample(records, 2)
+        edges.add(edge(rng.choice([JUDGEMENT, IDENTIFIER, MODEL]), left, right, rng.random()))
+    apart = [tuple(rng.sample(records, 2)) for _ in range(rng.randint(0, 4))]
+    everywhere: dict[str, set[str]] = {}
+    for a, b in apart:
+        everywhere.setdefault(a, set()).add(b)
+        everywhere.setdefault(b, set()).add(a)
+    assert cluster(None, edges, apart) == _ordered(list(edges), everywhere)  # type: ignore[arg-type]
 
 
 def test_a_negative_judgement_splits_at_the_weakest_link() -> None:
