@@ -125,3 +125,22 @@ def test_a_session_reads_the_network_once_and_again_after_a_change(
     extra = write_jsonl(tmp_path / "more.json", [person("late", name="Newcomer Sardar")])
     svc.ingest_files([extra], Submission("UK-NCA", "R-2", "H1", "all", "B2"))
     assert svc._network() is not first
+
+
+def test_money_alone_from_one_payer_is_no_organiser() -> None:
+    """A migrant's relative paid out by hawala keeps customer money too: near the top of
+    the money ranking, but with no tie to the network beyond it and one payer."""
+    from undertow.network.roles import classify
+
+    money = {"behind_scenes": 900.0, "passes_on": 0.0, "payers": 1, "degree_payment": 1}
+    feats = {
+        "boss": {**money, "behind_scenes": 1000.0, "degree_call": 2},
+        "relative": dict(money),
+        "fed": {**money, "payers": 6, "degree_payment": 6},
+    }
+    roles = classify(feats, {}, dict.fromkeys(feats, "Person"), set())
+    assert {n: r.role for n, r in roles.items()} == {
+        "boss": "organiser",
+        "relative": "other",
+        "fed": "organiser",
+    }

@@ -15,10 +15,12 @@ features are shown beside the label, so a wrong call is visible as a wrong featu
 * **customer** -- recorded among the migrants of a trip or event (present), with none of
   the roles above;
 * **organiser** / **financier** -- behind the scenes (the money ranking of
-  :mod:`undertow.flows.rank` puts them near its head and they did not deal with the migrants
-  first-hand): an organiser keeps or spends most of what reaches them; a financier
-  passes most of it on, or moves money in a laundering typology (pass-through,
-  structuring, cycles, fan-out, scatter-gather, gather-scatter) away from the migrants;
+  :mod:`undertow.flows.rank` puts them near its head, they did not deal with the migrants
+  first-hand, and they are tied to the network by more than that money -- calls,
+  associates, ownership -- or are paid by many): an organiser keeps or spends most of
+  what reaches them; a financier passes most of it on, or moves money in a laundering
+  typology (pass-through, structuring, cycles, fan-out, scatter-gather, gather-scatter)
+  away from the migrants;
 * **collector** -- takes the customers' money first-hand and passes most of it on, is
   the collector of a fan-in detection, or is paid by many different people while
   dealing with the migrants first-hand (paid by them, named by them, calling them);
@@ -271,7 +273,14 @@ def _rule(
         or bool(f.get("payers_migrants"))
         or bool(f.get("migrant_contacts"))
     )
-    if f.get("behind_scenes", 0) >= r.behind_share * top and not first_hand:
+    # Money alone does not make a man the business's: a migrant's relative paid out by
+    # hawala receives customer money that stays with them too. Behind the scenes takes
+    # a tie to the network beyond that money (calls, associates, family, ownership...),
+    # or money fed in by many different payers.
+    tied = any(f.get(f"degree_{layer}", 0) for layer in SOCIAL if layer != "payment")
+    fed_by_many = f.get("payers", 0) >= r.collector_payers
+    behind = f.get("behind_scenes", 0) >= r.behind_share * top and (tied or fed_by_many)
+    if behind and not first_hand:
         passes_on = f.get("passes_on")
         if passes_on is not None and passes_on >= r.passes_on:
             return "financier", "customer money reaches them; they pass most of it on"
