@@ -236,6 +236,23 @@ def test_the_owner_sees_its_values(client: Any, world: World) -> None:
     assert [h["entity_id"] for h in found["items"]] == ["UK-NCA.p-nohit"]
 
 
+def test_an_explanation_shows_a_held_account_only_to_whom_may_see_it(
+    client: Any, world: World
+) -> None:
+    """Only UK-NCA knows that p-shared holds the canary account: another agency's
+    explanation of p-shared compares it with the account missing (and does explain:
+    an error would hide nothing worth hiding), the owner's with the number."""
+    pair = {"left": "UK-NCA.p-shared", "right": "DE-BKA.p-1"}
+    seen = {}
+    for agency in (OWNER, OTHERS[0]):
+        got = client.get("/explain", params=pair, headers=bearer(world.token(agency, "analyst")))
+        assert got.status_code == 200, got.text
+        seen[agency] = {s["comparison"]: s for s in got.json()["steps"]}["accounts"]
+    assert seen[OWNER]["left"] == ["GB29NWBK60161331926819"]
+    assert seen[OTHERS[0]]["left"] is None
+    assert seen[OTHERS[0]]["level"] == "missing on one side"
+
+
 READ_COMMANDS = [
     ["search", "zyxcanary", "--json"],
     ["search", "07400 900123"],

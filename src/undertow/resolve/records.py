@@ -40,17 +40,21 @@ def _sql_tuple(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-def _only(ids: list[str] | None, scope: Scope | None = None) -> str:
-    """SQL restricting statements to some records, and to what a reader may see."""
+def _only(
+    ids: list[str] | None, scope: Scope | None = None, of: str = "", column: str = "entity_id"
+) -> str:
+    """SQL restricting statements (those of table alias ``of``, in a join) to some
+    records -- ``ids`` matched against ``column`` -- and to what a reader may see."""
+    at = f"{of}." if of else ""
     clauses = ["TRUE"]
     if ids is not None:
         quoted = ", ".join("'" + i.replace("'", "''") + "'" for i in ids)
-        clauses.append(f"entity_id IN ({quoted})")
+        clauses.append(f"{at}{column} IN ({quoted})")
     if scope is not None and scope.agency is not None:
         code = scope.agency.replace("'", "''")
         clauses.append(
-            f"(agency = '{code}' OR list_contains(release, 'all') "
-            f"OR list_contains(release, '{code}'))"
+            f"({at}agency = '{code}' OR list_contains({at}release, 'all') "
+            f"OR list_contains({at}release, '{code}'))"
         )
     return " AND ".join(clauses)
 
@@ -172,11 +176,12 @@ def build_parties(
                       FROM statements o JOIN statements a
                         ON a.entity_id = o.entity_id AND a.prop = 'asset'
                       WHERE o.schema = 'Ownership' AND o.prop = 'owner'
-                        AND {_only(None, scope)}
+                        AND {_only(only, scope, of="o", column="value")}
+                        AND {_only(None, scope, of="a")}
                       UNION ALL
                       SELECT value AS owner, entity_id AS asset FROM statements
                       WHERE schema = 'CryptoWallet' AND prop = 'holder'
-                        AND {_only(None, scope)}) h
+                        AND {_only(only, scope, column="value")}) h
                 JOIN (SELECT entity_id, {normalised("value")} AS number FROM statements
                       WHERE prop IN {ACCOUNT_NUMBER_PROPS} AND {_only(None, scope)}) n
                   ON n.entity_id = h.asset
