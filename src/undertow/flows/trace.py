@@ -34,7 +34,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, Literal
 
 import pyarrow as pa
@@ -156,7 +155,7 @@ ROW = pa.schema(
         ("reference", pa.string()),
     ]
 )
-TRACED, SEQ, REFERENCE = (ROW.get_field_index(n) for n in ("traced", "seq", "reference"))
+EUR, TRACED, SEQ = (ROW.get_field_index(n) for n in ("eur", "traced", "seq"))
 
 
 def trace(
@@ -244,19 +243,8 @@ def _seed_rows(
         values, column = sorted(set(seed_payments)), "payment"
     else:
         values, column = sorted(set(seeds)), "src" if forward else "dst"
-    engine.register("trace_seeds", pa.table({"ref": pa.array(values, pa.string())}))
-    try:
-        found = engine.sql(
-            f"""
-            SELECT {OUTPUT.format(p="p")}, p.eur AS traced, p.seq, p.reference
-            FROM payments p JOIN trace_seeds s ON p.{column} = s.ref
-            WHERE p.eur > 0 AND p.src <> p.dst
-            ORDER BY p.seq
-            """
-        )
-    finally:
-        engine.drop("trace_seeds")
-    return found.cast(ROW)
+    refs = pa.table({"ref": pa.array(values, pa.string())})
+    return _joined(engine, "trace_seeds", refs, f"p.{column} = m.ref", "p.eur")
 
 
 def _payments(engine: Engine, picked: pa.Table, traced: str) -> pa.Table:
@@ -266,18 +254,26 @@ def _payments(engine: Engine, picked: pa.Table, traced: str) -> pa.Table:
     all, this reads the blocks that hold the picked few."""
     if not picked.num_rows:
         return _empty()
-    engine.register("trace_picked", picked.select(["seq", "traced"]))
+    return _joined(
+        engine, "trace_picked", picked.select(["seq", "traced"]), "p.seq = m.seq", traced
+    )
+
+
+def _joined(engine: Engine, name: str, table: pa.Table, on: str, traced: str) -> pa.Table:
+    """The payments meeting ``table`` (registered as ``name``, alias ``m``) ``on`` a
+    condition, with ``traced`` as their traced amount, as :data:`ROW` in seq order."""
+    engine.register(name, table)
     try:
         found = engine.sql(
             f"""
             SELECT {OUTPUT.format(p="p")}, {traced} AS traced, p.seq, p.reference
-            FROM payments p JOIN trace_picked m ON p.seq = m.seq
+            FROM payments p JOIN {name} m ON {on}
             WHERE p.eur > 0 AND p.src <> p.dst
             ORDER BY p.seq
             """
         )
     finally:
-        engine.drop("trace_picked")
+        engine.drop(name)
     return found.cast(ROW)
 
 
@@ -389,10 +385,10 @@ def _merge(carried: pa.Table, legs: list[tuple[tuple[Any, ...], float]], floor: 
     if legs:
         by_payment: dict[str, list[Any]] = {row[0]: list(row) for row in _rows(carried)}
         for row, share in legs:
-            traced = share * row[7]
+            traced = share * row[EUR]
             if row[0] in by_payment:
                 entry = by_payment[row[0]]
-                entry[TRACED] = min(entry[7], entry[TRACED] + traced)
+                entry[TRACED] = min(entry[EUR], entry[TRACED] + traced)
             else:
                 by_payment[row[0]] = [*row[:TRACED], traced, *row[TRACED:]]
         columns = list(zip(*by_payment.values(), strict=True)) or [()] * len(ROW)
@@ -417,8 +413,8 @@ def _hawala_legs(
     with_number = pc.and_(
         pc.equal(tainted.column("channel"), "hawala"), pc.is_valid(tainted.column("reference"))
     )
-    hawala = _rows(tainted.filter(with_number))
-    if not hawala:
+    hawala = tainted.filter(with_number)
+    if not hawala.num_rows:
         return {}
     if forward:
         # t is a pay-in (into shop A); o a pay-out from another shop, after it.
@@ -432,18 +428,10 @@ def _hawala_legs(
             "o.dst <> t.src AND o.dst <> t.dst AND o.seq < t.seq "
             f"AND date_diff('day', o.day, t.day) <= {int(window_days)}"
         )
+    legs_in = hawala.select(["payment", "src", "dst", "day", "seq", "reference"])
+    day = legs_in.schema.get_field_index("day")
     engine.register(
-        "trace_legs",
-        pa.table(
-            {
-                "payment": pa.array([r[0] for r in hawala], pa.string()),
-                "src": pa.array([r[3] for r in hawala], pa.string()),
-                "dst": pa.array([r[4] for r in hawala], pa.string()),
-                "day": pa.array([date.fromisoformat(r[5]) for r in hawala], pa.date32()),
-                "seq": pa.array([r[SEQ] for r in hawala], pa.int64()),
-                "reference": pa.array([r[REFERENCE] for r in hawala], pa.string()),
-            }
-        ),
+        "trace_legs", legs_in.set_column(day, "day", pc.cast(legs_in["day"], pa.date32()))
     )
     try:
         found = engine.sql(

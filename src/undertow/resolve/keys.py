@@ -60,7 +60,8 @@ def identifier_keys(store: Store) -> None:
     for key_type, schemata, props in STRONG_KEYS:
         parts.append(
             f"SELECT entity_id, '{key_type}' AS key_type, {normalised('value')} AS value "
-            f"FROM statements WHERE schema IN {_tuple(schemata)} AND prop IN {_tuple(props)}"
+            f"FROM statements WHERE schema IN {sql_strings(schemata)} "
+            f"AND prop IN {sql_strings(props)}"
         )
     # A passport's number is its holder's.
     parts.append(
@@ -69,7 +70,7 @@ def identifier_keys(store: Store) -> None:
                upper(regexp_replace(n.value, '[^A-Za-z0-9]', '', 'g')) AS value
         FROM statements h JOIN statements n
           ON n.entity_id = h.entity_id AND n.prop IN ('number', 'passportNumber')
-        WHERE h.schema IN {_tuple(DOCUMENT_SCHEMAS)} AND h.prop = 'holder'
+        WHERE h.schema IN {sql_strings(DOCUMENT_SCHEMAS)} AND h.prop = 'holder'
         """
     )
     store.execute(
@@ -141,5 +142,7 @@ def _name_groups(names: list[set[str]]) -> int:
     return len(groups)
 
 
-def _tuple(items: tuple[str, ...]) -> str:
+def sql_strings(items: tuple[str, ...]) -> str:
+    """A SQL list of string literals, for ``IN`` (a Python 1-tuple's trailing comma is
+    not SQL)."""
     return "(" + ", ".join(f"'{i}'" for i in items) + ")"

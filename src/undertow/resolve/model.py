@@ -29,9 +29,9 @@ log = logging.getLogger(__name__)
 
 # (columns, arrays to explode): pairs with the same words (a common name only within a
 # birth year), sharing two words of a name (in any order and spelling; common pairs
-# only within a birth year), a one-word name and a birth year,
-# a (non-hub) phone or held account, a document number give or take one keystroke, or a full birth
-# date and any word of the name. The adaptive keys are made in ``pipeline.py``.
+# only within a birth year), a one-word name and a birth year, a (non-hub) phone or
+# held account, a document number give or take one keystroke, or a full birth date and
+# any word of the name. The adaptive keys are made in ``pipeline.py``.
 BLOCKING: list[tuple[tuple[str, ...], list[str] | None]] = [
     (("name_block",), None),
     (("skel_block",), ["skel_block"]),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from undertow.resolve.keys import ACCOUNT_NUMBER_PROPS, MIN_KEY_LENGTH, normalised
+from undertow.resolve.keys import ACCOUNT_NUMBER_PROPS, MIN_KEY_LENGTH, normalised, sql_strings
 from undertow.resolve.names import skeletons, tokens
 
 if TYPE_CHECKING:
@@ -33,11 +33,6 @@ FACT_PROPS = (
     "address",
     *DOCUMENT_PROPS,
 )
-
-
-def _sql_tuple(values: tuple[str, ...]) -> str:
-    """A SQL list of string literals; a Python 1-tuple's trailing comma is not SQL."""
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 def _only(
@@ -72,7 +67,7 @@ def party_names(
                        WHERE prop IN ('firstName', 'middleName', 'fatherName', 'lastName')
                    ) AS composed
             FROM (SELECT DISTINCT entity_id, prop, value FROM statements
-                  WHERE schema IN {PARTY_SCHEMAS} AND prop IN {NAME_PROPS}
+                  WHERE schema IN {sql_strings(PARTY_SCHEMAS)} AND prop IN {sql_strings(NAME_PROPS)}
                     AND {_only(only, scope)})
             GROUP BY entity_id
         )
@@ -141,10 +136,10 @@ def build_parties(
             -- first phone and document number (blocking keys) are the same every run.
             kinds AS (
                 SELECT entity_id, any_value(agency) AS agency,
-                       bool_or(schema IN {_sql_tuple(PERSON_SCHEMAS)}) AS is_person,
-                       bool_or(schema IN {_sql_tuple(ORG_SCHEMAS)}) AS is_org
+                       bool_or(schema IN {sql_strings(PERSON_SCHEMAS)}) AS is_person,
+                       bool_or(schema IN {sql_strings(ORG_SCHEMAS)}) AS is_org
                 FROM statements
-                WHERE schema IN {PARTY_SCHEMAS} AND {_only(only, scope)}
+                WHERE schema IN {sql_strings(PARTY_SCHEMAS)} AND {_only(only, scope)}
                 GROUP BY entity_id
             ),
             facts AS (
@@ -157,12 +152,12 @@ def build_parties(
                        list(value ORDER BY value) FILTER (WHERE prop = 'country') AS country,
                        list_sort(list_distinct(list(
                            upper(regexp_replace(value, '[^A-Za-z0-9]', '', 'g')))
-                           FILTER (WHERE prop IN {DOCUMENT_PROPS}))) AS id_numbers,
+                           FILTER (WHERE prop IN {sql_strings(DOCUMENT_PROPS)}))) AS id_numbers,
                        string_agg(value, ' ' ORDER BY value) FILTER (WHERE prop = 'address')
                            AS address
                 FROM (SELECT DISTINCT entity_id, prop, prop_type, value FROM statements
-                      WHERE schema IN {PARTY_SCHEMAS} AND {_only(only, scope)}
-                        AND (prop IN {FACT_PROPS} OR prop_type = 'phone'))
+                      WHERE schema IN {sql_strings(PARTY_SCHEMAS)} AND {_only(only, scope)}
+                        AND (prop IN {sql_strings(FACT_PROPS)} OR prop_type = 'phone'))
                 GROUP BY entity_id
             ),
             -- The numbers of the accounts and wallets a party holds: a bank knows its
@@ -183,7 +178,7 @@ def build_parties(
                       WHERE schema = 'CryptoWallet' AND prop = 'holder'
                         AND {_only(only, scope, column="value")}) h
                 JOIN (SELECT entity_id, {normalised("value")} AS number FROM statements
-                      WHERE prop IN {ACCOUNT_NUMBER_PROPS} AND {_only(None, scope)}) n
+                      WHERE prop IN {sql_strings(ACCOUNT_NUMBER_PROPS)} AND {_only(None, scope)}) n
                   ON n.entity_id = h.asset
                 WHERE length(n.number) >= {MIN_KEY_LENGTH}
                 GROUP BY h.owner
