@@ -5,12 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 from tests.conftest import entity as ent
 from tests.conftest import person, write_jsonl
-from undertow.flows.frontline import front_line
-from undertow.flows.rank import rank
+from tests.flows import ledger
+from undertow.flows.analyses import rank_organisers
+from undertow.flows.columns import NODES
+from undertow.flows.frontline import FrontLine, front_line
+from undertow.flows.graph import PaymentTables
+from undertow.flows.rank import Ranked, rank
+from undertow.flows.typologies import Detection
 from undertow.service import Service, Submission
 from undertow.store import Store
 from undertow.store.scope import Scope
@@ -119,3 +125,94 @@ def test_a_crossing_seeds_a_trace_with_everyone_aboard(store: Store) -> None:
     # Another agency may not see the crossing: it is not there for them at all.
     with pytest.raises(NotFoundError, match="no entity"):
         trace_money(store, Scope.of_agency("DE-BKA"), ["UK-NCA.trip-1"])
+
+
+# -- the score's parts, on hand-built payment tables ---------------------------------
+
+PRESENT = {"m1", "m2", "m3", "m4", "m5"}
+
+
+def _tables(rows: list[tuple[Any, ...]], kinds: dict[str, str]) -> PaymentTables:
+    pays = ledger.payments(rows)
+    nodes = sorted(set(pays.column("src").to_pylist()) | set(pays.column("dst").to_pylist()))
+    table = pa.table(
+        {
+            "node": nodes,
+            "name": nodes,
+            "schema": [kinds.get(n, "Person") for n in nodes],
+            "country": [None] * len(nodes),
+            "role": [None] * len(nodes),
+            "notice": [None] * len(nodes),
+        },
+        schema=NODES,
+    )
+    return PaymentTables(pays, table)
+
+
+def _fares() -> list[tuple[Any, ...]]:
+    return [(m, "col", i, 2000.0) for i, m in enumerate(sorted(PRESENT))]
+
+
+def _rank(tables: PaymentTables, **kw: Any) -> dict[str, Ranked]:
+    front = FrontLine(present=set(PRESENT))
+    ranking = rank(None, Scope.everything(), tables=tables, front=front, top=50, **kw)  # type: ignore[arg-type]
+    return ranking.reached
+
+
+def test_a_recipient_paid_out_by_a_hawala_shop_keeps_it_and_the_shop_does_not() -> None:
+    # A ledger names shop and recipient alike as legal entities of no known kind: the
+    # shop is the one paying out by hawala to several people.
+    hawala = {"channel": "hawala"}
+    rows = [
+        *_fares(),
+        ("col", "shop", 6, 9000.0, hawala),
+        ("shop", "fin", 7, 8000.0, hawala),
+        ("shop", "r1", 8, 500.0, hawala),
+        ("shop", "r2", 9, 400.0, hawala),
+    ]
+    reached = _rank(_tables(rows, {"shop": "LegalEntity", "fin": "LegalEntity"}))
+    assert reached["fin"].evidence["kept_eur"] == pytest.approx(8000, rel=0.01)
+    assert reached["shop"].evidence["kept_eur"] == 0
+    assert reached["fin"].score > reached["col"].score
+
+
+def test_what_a_front_passes_on_to_the_network_was_not_spent() -> None:
+    # The mule pays a front company, which passes nine tenths on to the boss, and a car
+    # dealer, who keeps it: what the front passes on was not spent.
+    rows = [
+        *_fares(),
+        ("col", "mule", 6, 9000.0),
+        ("mule", "front", 7, 4000.0),
+        ("mule", "dealer", 8, 4000.0),
+        ("front", "boss", 9, 3600.0),
+    ]
+    reached = _rank(_tables(rows, {"front": "Company", "dealer": "Company"}))
+    spent = reached["mule"].evidence["spent_on_purchases_eur"]
+    assert spent == pytest.approx(4000 + 400, rel=0.01)
+    assert reached["boss"].evidence["kept_eur"] == pytest.approx(3600, rel=0.01)
+
+
+def test_hawala_mirror_settlement_is_not_taken_for_smuggling_money() -> None:
+    # Two honest shops settle a relative's remittance by mirrored hawala: the scan may
+    # find it, but the recipient is no organiser.
+    hawala = {"channel": "hawala"}
+    rows = [
+        *_fares(),
+        ("col", "boss", 6, 9000.0),
+        ("aunt", "shop-gb", 10, 3000.0, hawala),
+        ("shop-iq", "nephew", 11, 2990.0, hawala),
+    ]
+    tables = _tables(rows, {"shop-gb": "Company", "shop-iq": "Company"})
+    mirror = Detection(
+        "hawala_mirror", 0.9, ("shop-gb", "shop-iq"), (("UK-NCA", "p7"), ("UK-NCA", "p8"))
+    )
+    structuring = Detection("structuring", 0.9, ("aunt",), (("UK-NCA", "p7"),))
+    front = FrontLine(present=set(PRESENT))
+    scope = Scope.everything()
+    plain = rank_organisers(None, scope, tables=tables, found=[mirror], front=front)  # type: ignore[arg-type]
+    assert "nephew" not in plain.reached
+    assert "shop-gb" not in plain.reached
+    assert "boss" in plain.reached
+    # Laundering typologies' payments are still how the money travels.
+    other = rank_organisers(None, scope, tables=tables, found=[structuring], front=front)  # type: ignore[arg-type]
+    assert "shop-gb" in other.reached

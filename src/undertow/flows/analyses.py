@@ -194,13 +194,17 @@ def rank_organisers(
         )
     )
     collection = {payment_of[r] for d in found if d.typology == "fan_in" for r in d.payments}
-    laundering = {payment_of[r] for d in found if d.typology != "fan_in" for r in d.payments}
+    laundering = [
+        {payment_of[r] for r in d.payments} - collection
+        for d in found
+        if d.typology not in ("fan_in", "hawala_mirror")
+    ]
     return rank(
         store,
         scope,
         top=top,
         collection_payments=collection,
-        laundering_payments=laundering - collection,
+        laundering=laundering,
         tables=tables,
         front=front,
     )

@@ -8,20 +8,26 @@ and comes to rest with the people the business works for. The ranking follows it
    named (a facilitator, the shop holding the fare) and the payments a collection
    typology found (fan-in); and the payments of the laundering typologies
    (structuring, pass-through, mirrors, cycles...) when a scan is given, which is how
-   collected money travels up.
+   collected money travels up. Not hawala mirror settlement: it is every hawala shop's
+   ordinary business, evidence that two shops settle with each other, not that their
+   customers' money is the smugglers'; where a collector's deposit is settled so, the
+   deposit is customer money already, and the trace crosses the settlement on the
+   ledger's transaction number.
 2. **Where it goes** -- a forward haircut trace from those payments (time-respecting;
    6 hops; a 120-day window, since shops hold a fare until the crossing succeeds),
    never back into the front line, never through nodes the reader may not see.
 3. **Score** -- for each person or company: what of it they *keep* (received less passed
-   on; a money-transfer shop keeps nothing it took in by hawala, which is in transit to
-   the other shop however the records fail to show the pay-out) plus what they *spend*
-   on goods and services; times ``sqrt(purity)`` -- the share of all their incoming
-   money that is smuggling money, so a busy shop that handles a little of it does not
-   outrank a man who lives on it; times ``log2(1 + sources)`` -- the distinct payers it
-   came through (the top is fed by many collectors and mules, a remittance's recipient
-   by one); times a distance weight: ``FRONT_WEIGHT`` for anyone who dealt with the
-   migrants directly (paid by them, named by them, called them, took customer money
-   first-hand), 1 otherwise.
+   on; a money-transfer shop -- a business, or whoever pays out by hawala to several
+   people -- keeps nothing it took in by hawala, which is in transit to the other shop
+   however the records fail to show the pay-out) plus what they *spend* on goods and
+   services (money paid into a business counts in the share the business keeps: what a
+   front passes on to the network was not spent, it travels on); times ``sqrt(purity)``
+   -- the share of all their incoming money that is smuggling money, so a busy shop that
+   handles a little of it does not outrank a man who lives on it; times
+   ``log2(1 + sources)`` -- the distinct payers it came through (the top is fed by many
+   collectors and mules, a remittance's recipient by one); times a distance weight:
+   ``FRONT_WEIGHT`` for anyone who dealt with the migrants directly (paid by them, named
+   by them, called them, took customer money first-hand), 1 otherwise.
 
 Everything shown is the evidence behind the score. The people present among the
 migrants are never ranked.
@@ -31,6 +37,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,9 +53,14 @@ from undertow.store.scope import Scope
 
 FRONT_WEIGHT = 0.35
 HOPS = 6
+# A node that pays out by hawala to this many distinct people is a pay-out point -- a
+# shop, whatever its records call it: a ledger's payees and shops are alike unknown
+# legal entities, and a recipient must not be taken for the shop that paid him.
+SHOP_PAYEES = 3
 WINDOW_DAYS = 120
 RANKED_SCHEMAS = ("Person", "Company", "Organization", "LegalEntity")
-_BUSINESS = ("Company", "Organization", "LegalEntity")
+# Known to be businesses: a LegalEntity may be anyone a ledger names.
+_BUSINESS = ("Company", "Organization")
 
 
 @dataclass
@@ -85,24 +97,25 @@ def rank(
     *,
     top: int = 20,
     collection_payments: set[str] | None = None,
-    laundering_payments: set[str] | None = None,
+    laundering: Sequence[Collection[str]] = (),
     tables: PaymentTables | None = None,
     engine: Engine | None = None,
     front: FrontLine | None = None,
 ) -> Ranking:
     """The ``top`` people and companies by customer money kept and spent, weighed by
     distance from the front line. ``collection_payments`` are payment ids a typology
-    scan found collecting customers' money (fan-in); ``laundering_payments`` those of the
-    other typologies."""
+    scan found collecting customers' money (fan-in); ``laundering`` the payment ids of
+    each detection of the other typologies."""
     tables = tables or payment_tables(store, scope)
     front = front if front is not None else front_line(store, scope)
     known = set(tables.payments.column("payment").to_pylist())
     customers = customer_payments(tables.payments, front, collection_payments or set()) & known
-    seeds = customers | ((laundering_payments or set()) & known)
-    if not seeds:
+    if not customers:
         return Ranking([], 0, 0.0)
     kinds = tables.by_node("schema")
     names = tables.by_node("name")
+    shops = money_shops(tables.payments, kinds)
+    seeds = customers | ({p for detection in laundering for p in detection} & known)
     result = trace(
         engine_with(tables, engine),
         sorted(front.present),
@@ -114,7 +127,7 @@ def rank(
         seed_payments=sorted(seeds),
     )
     inflow = _inflow(tables.payments)
-    rows = _score(result, front, customers, inflow, kinds, names, tables.hidden)
+    rows = _score(result, front, customers, inflow, kinds, names, tables.hidden, shops)
     rows.sort(key=lambda r: (-r.score, r.canonical_id))
     scored = [r for r in rows if r.score > 0]
     return Ranking(scored[:top], len(seeds), result.seed_total, {r.canonical_id: r for r in rows})
@@ -131,6 +144,21 @@ def customer_payments(payments: pa.Table, front: FrontLine, collection: set[str]
         if src in front.present or (dst in front.named and src not in front.named):
             out.add(payment)
     return out
+
+
+def money_shops(payments: pa.Table, kinds: dict[str, str | None]) -> set[str]:
+    """Businesses, and whoever pays out by hawala to ``SHOP_PAYEES`` distinct people."""
+    payees: dict[str, set[str]] = defaultdict(set)
+    for src, dst, channel in zip(
+        payments.column("src").to_pylist(),
+        payments.column("dst").to_pylist(),
+        payments.column("channel").to_pylist(),
+        strict=True,
+    ):
+        if channel == "hawala":
+            payees[src].add(dst)
+    out = {n for n, kind in kinds.items() if kind in _BUSINESS}
+    return out | {n for n, seen in payees.items() if len(seen) >= SHOP_PAYEES}
 
 
 def _inflow(payments: pa.Table) -> dict[str, float]:
@@ -151,6 +179,7 @@ def _score(
     kinds: dict[str, str | None],
     names: dict[str, str | None],
     hidden: set[str],
+    shops: set[str],
 ) -> list[Ranked]:
     received: dict[str, float] = defaultdict(float)
     sent: dict[str, float] = defaultdict(float)
@@ -161,22 +190,28 @@ def _score(
     in_transit: dict[str, float] = defaultdict(float)
     for p in result.payments:
         received[p.dst] += p.traced
-        if p.channel == "hawala" and kinds.get(p.dst) in _BUSINESS:
-            in_transit[p.dst] += p.traced
         sent[p.src] += p.traced
+
+    def retained(node: str) -> float:
+        """The share of what a business took of the money that it kept."""
+        return max(0.0, 1.0 - sent[node] / received[node]) if received[node] else 0.0
+
+    for p in result.payments:
+        if p.channel == "hawala" and p.dst in shops:
+            in_transit[p.dst] += p.traced
         first_hop[p.dst] = min(first_hop.get(p.dst, p.hop), p.hop)
         if p.hop == 1 and p.payment in customers:
             first_hand.add(p.dst)
         incoming[p.dst].append(p)
         if kinds.get(p.dst) in _BUSINESS and result.nodes[p.dst].stop == "purchase":
-            spent[p.src] += p.traced
+            spent[p.src] += p.traced * retained(p.dst)
     rows = []
     for node, got in received.items():
         if node in front.present or node in hidden or kinds.get(node) not in RANKED_SCHEMAS:
             continue
         kept = max(0.0, got - sent.get(node, 0.0) - in_transit.get(node, 0.0))
         # Spending on goods counts; a business's own "spending" is its trade.
-        purchases = spent.get(node, 0.0) if kinds.get(node) not in _BUSINESS else 0.0
+        purchases = spent.get(node, 0.0) if node not in shops else 0.0
         purity = min(1.0, got / inflow[node]) if inflow.get(node) else 0.0
         reasons = sorted(front.contacts.get(node, set()))
         if node in first_hand:
