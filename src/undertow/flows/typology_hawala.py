@@ -3,12 +3,13 @@
 
 The pairs of a busy remittance market grow with the square of its volume: ten million
 payments over a million parties hold a quarter of a billion pay-in/pay-out candidates.
-The query never keeps them. It meets pay-ins and pay-outs on equal keys (day and amount
-bucket) and goes over the candidates three times, each time keeping less: the pairs of
-shops with enough candidates (a count), then those with enough distinct customers, then
-each pay-in's and each pay-out's best match among those (the least of a struct, an
-aggregate where a window would sort every candidate). The chance rate is measured only
-for the pairs of shops that come to enough matches.
+The query never keeps them all. It meets pay-ins and pay-outs on equal keys (day and
+amount bucket) and goes over the candidates twice: first to count the candidates of
+each pair of shops, then to keep those of the pairs that come to enough (a third of
+them at ten million payments). On that kept table it finds the pairs with enough
+distinct customers, and each pay-in's and each pay-out's best match among those (the
+least of a struct, an aggregate where a window would sort every candidate). The chance
+rate is measured only for the pairs of shops that come to enough matches.
 """
 
 from __future__ import annotations
@@ -131,12 +132,13 @@ class HawalaMirror(Typology):
         # One pay-out settles one pay-in: each keeps its best match (a shared reference,
         # then the nearest amount, then the nearest day, then the first) among the pairs
         # of shops with min_pairs customers, and a pair counts when each is the other's
-        # best -- so a busy shop's pay-in is not claimed by every partner. The
-        # candidates are gone over three times, each keeping less. busy: the pairs of
-        # shops with min_pairs candidates, a superset, so the costliest count skips the
-        # checks that neither shop pays the other. plausible: those with min_pairs
-        # customers. best: for each pay-in (i = 1) and pay-out (i = 2), the least struct
-        # in the order above; a pair is best for both when its struct comes out twice.
+        # best -- so a busy shop's pay-in is not claimed by every partner. busy: the
+        # pairs of shops with min_pairs candidates, a superset, so the costliest count
+        # skips the checks that neither shop pays the other. cand: their candidates,
+        # used twice (DuckDB keeps a CTE used twice; Spark makes it again).
+        # plausible: the pairs with min_pairs customers. best: for each pay-in (i = 1)
+        # and pay-out (i = 2), the least struct in the order above; a pair is best for
+        # both when its struct comes out twice.
         # by_reference leaves out the pairs the amounts find already (near, and after).
         # The chance windows are matched for the pairs of shops counted, pay-outs
         # probing the days and amounts of the pay-ins they could match by chance.
@@ -190,23 +192,21 @@ busy AS (
         UNION ALL SELECT k FROM by_reference
     ) c GROUP BY c.k HAVING COUNT(*) >= {m}
 ),
-plausible AS (
-    SELECT c.k FROM (
-        SELECT {pair} AS k, i.oid AS cust FROM {after} WHERE {apart} AND {near}
-        UNION ALL SELECT k, cust FROM by_reference
+cand AS (
+    SELECT c.* FROM (
+        SELECT {pair} AS k, i.oid AS cust, i.seq AS sin, o.seq AS sout, {gap} AS gap,
+               {ref} AS ref, ABS(o.dn - i.dn) AS dd
+        FROM {after} WHERE {apart} AND {near}
+        UNION ALL SELECT k, cust, sin, sout, gap, ref, dd FROM by_reference
     ) c WHERE c.k IN (SELECT k FROM busy)
-    GROUP BY c.k HAVING COUNT(DISTINCT c.cust) >= {m}
+),
+plausible AS (
+    SELECT k FROM cand GROUP BY k HAVING COUNT(DISTINCT cust) >= {m}
 ),
 best AS (
     SELECT MIN({{'r': -c.ref, 'g': c.gap, 'd': c.dd, 'o': c.sout, 'i': c.sin}}) AS m
-    FROM (
-        SELECT c.* FROM (
-            SELECT {pair} AS k, i.seq AS sin, o.seq AS sout, {gap} AS gap, {ref} AS ref,
-                   ABS(o.dn - i.dn) AS dd
-            FROM {after} WHERE {apart} AND {near}
-            UNION ALL SELECT k, sin, sout, gap, ref, dd FROM by_reference
-        ) c WHERE c.k IN (SELECT k FROM plausible)
-    ) c CROSS JOIN ({slots(2)}) s
+    FROM (SELECT c.* FROM cand c WHERE c.k IN (SELECT k FROM plausible)) c
+    CROSS JOIN ({slots(2)}) s
     GROUP BY s.i, CASE WHEN s.i = 1 THEN c.sin ELSE c.sout END
 ),
 mutual AS (
