@@ -32,7 +32,10 @@ def prepare(store: Store, rule: HubRule | None = None) -> Prepared:
     try:
         identifier_keys(store)
         hubs = hub_values(store, "resolve_parties_raw", rule or HubRule())
-        cleaned = store.arrow(
+        # Only the columns that change or are added are made in SQL and sorted; the
+        # party records are already in ``unique_id`` order, and sorting every column
+        # of a million records again cost more than everything else here.
+        keys = store.arrow(
             f"""
             WITH hub AS (
                 SELECT coalesce(list(value) FILTER (WHERE key_type = 'phone'), []) AS phones,
@@ -40,14 +43,13 @@ def prepare(store: Store, rule: HubRule | None = None) -> Prepared:
                            AS accounts
                 FROM resolve_hubs),
             parties AS (
-                SELECT * EXCLUDE (hub_phones, hub_accounts), phones[1] AS phone1 FROM (
-                    SELECT p.* REPLACE (
-                               nullif(list_filter(p.phones,
-                                   lambda x: NOT list_contains(hub.phones, x)), []) AS phones,
-                               nullif(list_filter(p.accounts,
-                                   lambda x: NOT list_contains(hub.accounts, x)), [])
-                                   AS accounts),
-                           hub.phones AS hub_phones, hub.accounts AS hub_accounts
+                SELECT *, phones[1] AS phone1 FROM (
+                    SELECT p.unique_id, p.skel_pairs, p.dob_year, p.name_key,
+                           p.name_skeletons, p.skel1, p.id1,
+                           nullif(list_filter(p.phones,
+                               lambda x: NOT list_contains(hub.phones, x)), []) AS phones,
+                           nullif(list_filter(p.accounts,
+                               lambda x: NOT list_contains(hub.accounts, x)), []) AS accounts
                     FROM resolve_parties_raw p CROSS JOIN hub)
             ),
             {_blocking_keys("parties")}
@@ -55,6 +57,13 @@ def prepare(store: Store, rule: HubRule | None = None) -> Prepared:
         )
     finally:
         store.con.unregister("resolve_parties_raw")
+    cleaned = parties
+    for column in ("phones", "accounts"):
+        cleaned = cleaned.set_column(
+            cleaned.schema.get_field_index(column), column, keys.column(column)
+        )
+    for column in ("phone1", *BLOCKING_ONLY):
+        cleaned = cleaned.append_column(column, keys.column(column))
     log.info("%d party records, %d hub identifiers", cleaned.num_rows, len(hubs))
     return Prepared(cleaned, hubs)
 
@@ -73,7 +82,8 @@ BLOCKING_ONLY = ("name_block", "skel_block", "skel_single", "id_deletions")
 
 
 def _blocking_keys(parties: str) -> str:
-    """SQL (continuing a WITH) adding the blocking keys that adapt to the data:
+    """SQL (continuing a WITH) of each record's ``unique_id``, ``phones``, ``accounts`` and
+    ``phone1`` with the blocking keys that adapt to the data, in ``unique_id`` order:
 
     * ``name_block`` -- the name's words, or words + birth year where as many records as
       a common skeleton pair carry the same name ("Ali", "Nazia Safi");
@@ -94,7 +104,7 @@ def _blocking_keys(parties: str) -> str:
             WHERE freq.n <= {COMMON_PAIR} OR sp.dob_year IS NOT NULL
             GROUP BY sp.unique_id),
         names AS (SELECT name_key, count(*) AS n FROM {parties} GROUP BY name_key)
-        SELECT p.*,
+        SELECT p.unique_id, p.phones, p.accounts, p.phone1,
                CASE WHEN names.n <= {COMMON_PAIR} THEN p.name_key
                     ELSE p.name_key || '|' || p.dob_year END AS name_block,
                nullif(keyed.skel_block, []) AS skel_block,

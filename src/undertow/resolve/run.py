@@ -13,16 +13,27 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-import pyarrow.compute as pc
 
-from undertow.resolve.clusters import IDENTIFIER, JUDGEMENT, MODEL, canonical_sql, cluster, edge
+from undertow.resolve.clusters import (
+    IDENTIFIER,
+    JUDGEMENT,
+    MODEL,
+    Edge,
+    canonical_sql,
+    edge,
+    edge_table,
+    representatives,
+)
 from undertow.resolve.engines import api_for
 from undertow.resolve.judgements import Judgement, current
 from undertow.resolve.pipeline import prepare, splink_pairs
 from undertow.store import Store, utcnow
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 log = logging.getLogger(__name__)
 
@@ -82,26 +93,13 @@ def resolve(
     )
     step("clustering")
     judged = current(store)
-    # Only the pairs that merge come into Python: at a million records most scored
-    # pairs are below the threshold.
-    merging = pairs.filter(pc.greater_equal(pairs.column("match_probability"), threshold))
-    edges = [
-        edge(MODEL, left, right, p, "model")
-        for left, right, p in zip(
-            merging.column("unique_id_l").to_pylist(),
-            merging.column("unique_id_r").to_pylist(),
-            merging.column("match_probability").to_pylist(),
-            strict=True,
-        )
-    ]
-    edges += _identifier_edges(store)
-    edges += [
+    positive = [
         edge(JUDGEMENT, a, b, 1.0, "judgement")
         for (a, b), j in judged.items()
         if j is Judgement.POSITIVE
     ]
     cannot = [pair for pair, j in judged.items() if j is Judgement.NEGATIVE]
-    representative = cluster(None, edges, cannot)
+    representative = representatives(_edges(store, pairs, threshold, positive), cannot)
     secret = store.secret("canonical")
     run_id = hashlib.sha1(f"{started.isoformat()}|{by_user}".encode()).hexdigest()[:16]
     summary = _write(
@@ -123,25 +121,47 @@ def resolve(
     return summary
 
 
-def _identifier_edges(store: Store) -> list[Any]:
-    """Records sharing a strong identifier that is not a hub: a star per value."""
-    rows = store.fetchall(
-        """
-        SELECT k.key_type, k.value, list(DISTINCT k.entity_id ORDER BY k.entity_id)
-        FROM resolve_keys k ANTI JOIN resolve_hubs h USING (key_type, value)
-        GROUP BY k.key_type, k.value HAVING count(DISTINCT k.entity_id) > 1
-        """
-    )
-    out = []
-    for key_type, _value, ids in rows:
-        out += [edge(IDENTIFIER, ids[0], other, 1.0, key_type) for other in ids[1:]]
-    return out
+def _edges(store: Store, pairs: pa.Table, threshold: float, positive: list[Edge]) -> pa.Table:
+    """Every edge of the run as an Arrow table of :class:`Edge` fields, made in SQL: at a
+    million records hundreds of thousands of pairs merge, too many for Python objects.
+
+    Model pairs at or above the threshold; records sharing a strong identifier that is
+    not a hub, as a star from the value's smallest id; positive judgements."""
+    store.con.register("run_scored", pairs)
+    store.con.register("run_judged", edge_table(positive))
+    try:
+        return store.arrow(
+            f"""
+            WITH keyed AS (  -- one row per record and value: resolve_keys is distinct
+                SELECT key_type, value, entity_id
+                FROM resolve_keys ANTI JOIN resolve_hubs USING (key_type, value)
+            ),
+            stars AS (
+                SELECT key_type, value, min(entity_id) AS centre FROM keyed
+                GROUP BY key_type, value HAVING count(*) > 1
+            )
+            SELECT {MODEL}::TINYINT AS kind, -match_probability AS strength,
+                   least(unique_id_l, unique_id_r) AS "left",
+                   greatest(unique_id_l, unique_id_r) AS "right", 'model' AS reason
+            FROM run_scored WHERE match_probability >= ?
+            UNION ALL
+            SELECT {IDENTIFIER}::TINYINT, -1.0, s.centre, k.entity_id, key_type
+            FROM keyed k JOIN stars s USING (key_type, value)
+            WHERE k.entity_id <> s.centre
+            UNION ALL
+            SELECT kind, strength, "left", "right", reason FROM run_judged
+            """,
+            [threshold],
+        )
+    finally:
+        store.con.unregister("run_scored")
+        store.con.unregister("run_judged")
 
 
 def _write(
     store: Store,
     run_id: str,
-    representative: dict[str, str],
+    representative: pa.Table,
     secret: bytes,
     pairs: Any,
     hubs: list[tuple[str, str, int]],
@@ -156,13 +176,6 @@ def _write(
     parties = parties_table.num_rows
     import pyarrow as pa
 
-    ids = list(representative)
-    mapping = pa.table(
-        {
-            "entity_id": pa.array(ids, pa.string()),
-            "representative": pa.array([representative[i] for i in ids], pa.string()),
-        }
-    )
     links = pa.table(
         {
             "key_type": pa.array([h[0] for h in hubs], pa.string()),
@@ -170,7 +183,7 @@ def _write(
             "people": pa.array([h[2] for h in hubs], pa.int64()),
         }
     )
-    store.con.register("run_mapping", mapping)
+    store.con.register("run_mapping", representative)
     store.con.register("run_pairs", pairs)
     store.con.register("run_links", links)
     store.con.register("run_parties", parties_table)
@@ -202,22 +215,22 @@ def _write(
         )
         store.execute("DELETE FROM resolve_links")
         store.execute("INSERT INTO resolve_links SELECT *, ? FROM run_links", [run_id])
+        # Counted over the clusters, not over their records joined back to them.
         stats = store.one(
             """
-            SELECT count(DISTINCT c.canonical_id),
-                   count(*) FILTER (WHERE m.n > 1),
-                   count(DISTINCT c.canonical_id) FILTER (WHERE m.agencies > 1)
-            FROM canonical c JOIN (
-                SELECT canonical_id, count(*) AS n,
+            SELECT count(*), coalesce(sum(n) FILTER (WHERE n > 1), 0),
+                   count(*) FILTER (WHERE agencies > 1), coalesce(sum(n), 0)
+            FROM (
+                SELECT count(*) AS n,
                        count(DISTINCT split_part(entity_id, '.', 1)) AS agencies
                 FROM canonical GROUP BY canonical_id
-            ) m USING (canonical_id)
+            )
             """
-        ) or (0, 0, 0)
+        ) or (0, 0, 0, 0)
         summary = RunSummary(
             id=run_id,
             trained=trained,
-            records=int(store.scalar("SELECT count(*) FROM canonical")),
+            records=int(stats[3]),
             party_records=parties,
             pairs=pairs.num_rows,
             clusters=int(stats[0]),
