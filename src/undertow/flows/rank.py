@@ -148,17 +148,13 @@ def customer_payments(payments: pa.Table, front: FrontLine, collection: set[str]
 
 def money_shops(payments: pa.Table, kinds: dict[str, str | None]) -> set[str]:
     """Businesses, and whoever pays out by hawala to ``SHOP_PAYEES`` distinct people."""
-    payees: dict[str, set[str]] = defaultdict(set)
-    for src, dst, channel in zip(
-        payments.column("src").to_pylist(),
-        payments.column("dst").to_pylist(),
-        payments.column("channel").to_pylist(),
-        strict=True,
-    ):
-        if channel == "hawala":
-            payees[src].add(dst)
+    import pyarrow.compute as pc
+
+    hawala = payments.filter(pc.equal(payments.column("channel"), "hawala"))
+    payees = hawala.group_by("src").aggregate([("dst", "count_distinct")])
+    paying = payees.filter(pc.greater_equal(payees.column("dst_count_distinct"), SHOP_PAYEES))
     out = {n for n, kind in kinds.items() if kind in _BUSINESS}
-    return out | {n for n, seen in payees.items() if len(seen) >= SHOP_PAYEES}
+    return out | set(paying.column("src").to_pylist())
 
 
 def _inflow(payments: pa.Table) -> dict[str, float]:
