@@ -179,9 +179,11 @@ def rank_organisers(
     front: FrontLine | None = None,
 ) -> Ranking:
     """The ranking with the scan's evidence (``found``, scanned here when not given):
-    fan-in payments are customer money being collected; every other typology's
-    payments are that money travelling up."""
+    what each typology's payments say of the customers' money (``Typology.money``) --
+    fan-in's are customer money being collected; the laundering typologies' are that
+    money moving on; hawala mirror settlement says nothing of whose money it is."""
     from undertow.flows.rank import rank
+    from undertow.flows.typologies import DEFAULT_SPECS
 
     tables = tables or payment_tables(store, scope)
     found = find_typologies(store, scope, tables) if found is None else found
@@ -193,18 +195,23 @@ def rank_organisers(
             strict=True,
         )
     )
-    collection = {payment_of[r] for d in found if d.typology == "fan_in" for r in d.payments}
-    laundering = [
-        {payment_of[r] for r in d.payments} - collection
-        for d in found
-        if d.typology not in ("fan_in", "hawala_mirror")
-    ]
+    money = {spec.name: spec.money for spec in DEFAULT_SPECS}
+
+    def cited(kind: str) -> set[str]:
+        return {
+            payment_of[r]
+            for d in found
+            if money.get(d.typology, "moving") == kind
+            for r in d.payments
+        }
+
+    collection = cited("collected")
     return rank(
         store,
         scope,
         top=top,
         collection_payments=collection,
-        laundering=laundering,
+        laundering_payments=cited("moving") - collection,
         tables=tables,
         front=front,
     )

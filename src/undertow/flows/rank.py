@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,15 +96,15 @@ def rank(
     *,
     top: int = 20,
     collection_payments: set[str] | None = None,
-    laundering: Sequence[Collection[str]] = (),
+    laundering_payments: set[str] | None = None,
     tables: PaymentTables | None = None,
     engine: Engine | None = None,
     front: FrontLine | None = None,
 ) -> Ranking:
     """The ``top`` people and companies by customer money kept and spent, weighed by
     distance from the front line. ``collection_payments`` are payment ids a typology
-    scan found collecting customers' money (fan-in); ``laundering`` the payment ids of
-    each detection of the other typologies."""
+    scan found collecting customers' money (fan-in); ``laundering_payments`` those of
+    the typologies that show it moving on."""
     tables = tables or payment_tables(store, scope)
     front = front if front is not None else front_line(store, scope)
     known = set(tables.payments.column("payment").to_pylist())
@@ -115,7 +114,7 @@ def rank(
     kinds = tables.by_node("schema")
     names = tables.by_node("name")
     shops = money_shops(tables.payments, kinds)
-    seeds = customers | ({p for detection in laundering for p in detection} & known)
+    seeds = customers | ((laundering_payments or set()) & known)
     result = trace(
         engine_with(tables, engine),
         sorted(front.present),

@@ -33,13 +33,14 @@ it reads instead of joining on names across the whole table.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from undertow.errors import ConfigError
+from undertow.flows.columns import PAYMENTS
 from undertow.flows.engine import Engine
 from undertow.flows.histories import HISTORY, HISTORY_NODES, SLACK, step_sql
 from undertow.flows.histories import Method as Method
@@ -140,20 +141,24 @@ def _by_amount(n: NodeAmount) -> tuple[float, str]:
     return (-max(n.received, n.sent), n.node)
 
 
-# A row of tainted payments, as the hops pass them on: the payment's columns in the
-# order of TracedPayment's (payment ... traced), then its seq and reference.
-OUTPUT = """{p}.payment, {p}.agency, {p}.local_id, {p}.src, {p}.dst,
-            CAST({p}.day AS VARCHAR) AS day, {p}.channel, {p}.eur"""
+# A row of tainted payments, as the hops pass them on: TracedPayment's fields after the
+# hop (payment ... traced), then the payment's seq and reference; each as the payments
+# table has it, but the day as text (as TracedPayment shows it) and the traced amount.
+_CARRIED = [f.name for f in fields(TracedPayment) if f.name != "hop"]
 ROW = pa.schema(
     [
-        *((name, pa.string()) for name in ("payment", "agency", "local_id", "src", "dst")),
-        ("day", pa.string()),
-        ("channel", pa.string()),
-        ("eur", pa.float64()),
-        ("traced", pa.float64()),
-        ("seq", pa.int64()),
-        ("reference", pa.string()),
+        ("day", pa.string())
+        if name == "day"
+        else ("traced", pa.float64())
+        if name == "traced"
+        else PAYMENTS.field(name)
+        for name in (*_CARRIED, "seq", "reference")
     ]
+)
+# The SQL select list of a ROW's payment columns (up to ``eur``), from table alias {p}.
+OUTPUT = ", ".join(
+    "CAST({p}.day AS VARCHAR) AS day" if name == "day" else f"{{p}}.{name}"
+    for name in _CARRIED[: _CARRIED.index("traced")]
 )
 EUR, TRACED, SEQ = (ROW.get_field_index(n) for n in ("eur", "traced", "seq"))
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from undertow.errors import ConfigError
 
@@ -55,6 +55,11 @@ class Typology(ABC):
     name: ClassVar[str]
     merge_shared: ClassVar[bool] = True
     """Whether detections with different keys that share a payment are one detection."""
+    money: ClassVar[Literal["collected", "moving", "settling"]] = "moving"
+    """What the payments it cites say of the customers' money, for the ranking:
+    ``collected`` from the customers, ``moving`` on towards the people it is for, or
+    ``settling`` -- shops settling with each other, which says nothing of whose money
+    it is."""
     ends_involved: ClassVar[bool] = False
     """Whether both ends of each evidence payment are among the accounts involved."""
 

@@ -81,6 +81,9 @@ class HawalaMirror(Typology):
     """
 
     name = "hawala_mirror"
+    # Every hawala shop settles so: the pairs show two shops' link, not that the
+    # customers' money is the smugglers'.
+    money = "settling"
     # A payment can be a pay-out of one pair and the pay-in of another (a shop paying a
     # shop); chaining pairs through such payments would weld a hawala network into one
     # detection. Each pair of shops stands on its own.

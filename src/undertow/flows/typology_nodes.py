@@ -165,6 +165,7 @@ class FanIn(_Fan):
     """
 
     name = "fan_in"
+    money = "collected"
     _hub, _party, _account = "dst", "src", "dst_account"
     band_tolerance: float | None = 0.25
 

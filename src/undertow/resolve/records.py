@@ -11,7 +11,13 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING
 
-from undertow.resolve.keys import ACCOUNT_NUMBER_PROPS, MIN_KEY_LENGTH, normalised, sql_strings
+from undertow.resolve.keys import (
+    ACCOUNT_NUMBER_PROPS,
+    MIN_KEY_LENGTH,
+    document_number,
+    normalised,
+    sql_strings,
+)
 from undertow.resolve.names import skeletons, tokens
 
 if TYPE_CHECKING:
@@ -168,7 +174,7 @@ def build_parties(
                        -- expression ran on every fact, not only on document numbers.
                        list_sort(list_distinct(list_transform(
                            list(value) FILTER (WHERE prop IN {sql_strings(DOCUMENT_PROPS)}),
-                           lambda v: upper(regexp_replace(v, '[^A-Za-z0-9]', '', 'g')))))
+                           lambda v: {document_number("v")})))
                            AS id_numbers,
                        string_agg(value, ' ' ORDER BY value) FILTER (WHERE prop = 'address')
                            AS address
