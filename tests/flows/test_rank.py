@@ -216,3 +216,21 @@ def test_hawala_mirror_settlement_is_not_taken_for_smuggling_money() -> None:
     # Laundering typologies' payments are still how the money travels.
     other = rank_organisers(None, scope, tables=tables, found=[structuring], front=front)  # type: ignore[arg-type]
     assert "shop-gb" in other.reached
+
+
+def test_laundering_evidence_alone_is_followed_where_no_front_line_is_seen() -> None:
+    # A reader who may see no crossing still has the scan's evidence: structured
+    # transfers to one man are smuggling money on their way up.
+    rows = [(f"smurf{i}", "boss", i, 9500.0) for i in range(4)]
+    tables = _tables(rows, {})
+    structured = set(tables.payments.column("payment").to_pylist())
+    no_store: Any = None  # the tables and front line are given: nothing is read
+    ranking = rank(
+        no_store,
+        Scope.everything(),
+        tables=tables,
+        front=FrontLine(),
+        laundering_payments=structured,
+    )
+    assert [r.canonical_id for r in ranking.rows] == ["boss"]
+    assert ranking.seed_payments == 4

@@ -109,12 +109,12 @@ def rank(
     front = front if front is not None else front_line(store, scope)
     known = set(tables.payments.column("payment").to_pylist())
     customers = customer_payments(tables.payments, front, collection_payments or set()) & known
-    if not customers:
+    seeds = customers | ((laundering_payments or set()) & known)
+    if not seeds:
         return Ranking([], 0, 0.0)
     kinds = tables.by_node("schema")
     names = tables.by_node("name")
     shops = money_shops(tables.payments, kinds)
-    seeds = customers | ((laundering_payments or set()) & known)
     result = trace(
         engine_with(tables, engine),
         sorted(front.present),
