@@ -25,6 +25,16 @@ def holding(holder: dict[str, Any], iban: str) -> list[dict[str, Any]]:
     return [holder, account, owns]
 
 
+def crossing(eid: str, people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """People and the event (a landing, an interception) that puts them together."""
+    involved = [p["id"] for p in people]
+    return [*people, entity(eid, "Event", name="Crossing", involved=involved)]
+
+
+# Fellow passengers each agency records with their passports: they resolve exactly.
+PASSENGERS = [("Dara Salar", "K7001001"), ("Sherko Mam", "K7001002"), ("Azad Rauf", "K7001003")]
+
+
 CASES = {
     "UK-NCA": [
         person(
@@ -44,6 +54,17 @@ CASES = {
             for i, n in enumerate(["Soran Jalal", "Nawzad Omer", "Kawa Latif"])
             for part in holding(entity(f"shop-{i}", "LegalEntity", name=n), SHOP_ACCOUNT)
         ],
+        # A man known by his name alone, landed with three passengers.
+        *crossing(
+            "ev-1",
+            [
+                person("hq-1", name="Hemin QADIR"),
+                *[
+                    person(f"pax-{i}", name=n, passportNumber=doc)
+                    for i, (n, doc) in enumerate(PASSENGERS)
+                ],
+            ],
+        ),
         *[
             person(f"cust-{i}", name=n, phone=SHOP)
             for i, n in enumerate(
@@ -56,6 +77,19 @@ CASES = {
         person("am-2", name="Ahmed Mohammed", birthDate="1992-07-08", phone="0176 11223344"),
         person("pp-2", name="Suran Raschid", passportNumber="n 1234567"),
         *holding(person("bg-2", name="Bachtiyar GORAN"), "GB33 BUKB 2020 1555 5555 55"),
+        # The same crossing intercepted: the same man, by name alone again.
+        *crossing(
+            "ev-2",
+            [
+                person("hq-2", name="Hemin Qadir"),
+                *[
+                    person(f"pax-{i}", name=n, passportNumber=doc)
+                    for i, (n, doc) in enumerate(PASSENGERS)
+                ],
+            ],
+        ),
+        # A namesake of his in the same agency's files, on another crossing.
+        *crossing("ev-3", [person("hq-3", name="Hemin Qadir"), person("pax-9", name="Ali Aso")]),
     ],
     "FR-OLTIM": [
         person("jk-3", name="KARIM, Djafar", birthDate="1991-03-14", phone="+44 7911 123456"),

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import person, write_jsonl
+from tests.conftest import entity, person, write_jsonl
 from undertow.access import acting_user
 from undertow.resolve import pair_scores
 from undertow.service import Service, Submission
@@ -162,3 +162,66 @@ def test_users_see_clusters_only_through_their_view(
     merged: Any = fr.entity(target)
     assert "UK-NCA.jk-4" not in merged.members
     assert [n.agency for n in merged.notices] == ["UK-NCA"]
+
+
+def test_passengers_in_common_across_agencies_corroborate_a_name(
+    resolved: tuple[Service, Path],
+) -> None:
+    """Two agencies' records of one crossing name the same man by name alone; once his
+    fellow passengers are resolved, the crossing in common merges him."""
+    svc, _ = resolved
+    result = svc.explain("UK-NCA.hq-1", "DE-BKA.hq-2")
+    step = {s.comparison: s for s in result.steps}["corroboration"]
+    assert step.level == "3 resolved counterparts in common across agencies"
+    assert step.match_weight > 0
+    on_their_own = result.match_weight - step.match_weight
+    assert 1 / (1 + 2**-on_their_own) < 0.8 <= result.match_probability
+    assert canon(svc, "UK-NCA.hq-1") == canon(svc, "DE-BKA.hq-2")
+
+
+def test_a_namesake_on_another_crossing_is_not_corroborated(
+    resolved: tuple[Service, Path],
+) -> None:
+    svc, _ = resolved
+    other = svc.explain("UK-NCA.hq-1", "DE-BKA.hq-3")
+    step = {s.comparison: s for s in other.steps}["corroboration"]
+    assert step.level == "no resolved counterpart in common"
+    assert step.match_weight < 0
+    assert canon(svc, "DE-BKA.hq-3") != canon(svc, "UK-NCA.hq-1")
+    # Within one agency a tie in common is the agency's own way of recording, not two
+    # sources observing it: not weighed.
+    same = svc.explain("DE-BKA.hq-2", "DE-BKA.hq-3")
+    assert {s.comparison: s for s in same.steps}["corroboration"].match_weight == 0
+
+
+def test_corroboration_is_explained_on_the_readers_view_only(
+    resolved: tuple[Service, Path], tmp_path: Path
+) -> None:
+    """The run weighs a crossing the reader may not see; the reader's explanation counts
+    only the links they see, and names no hidden passenger."""
+    from tests.resolve.conftest import crossing
+
+    svc, _ = resolved
+    passengers = [
+        person(f"rb-pax-{i}", name=n, passportNumber=doc)
+        for i, (n, doc) in enumerate([("Kosrat Nuri", "K8002001"), ("Pshtiwan Ali", "K8002002")])
+    ]
+    seen = write_jsonl(
+        tmp_path / "uk.json",
+        crossing("rb-ev-1", [person("rb-1", name="Rawand Baban"), *passengers]),
+    )
+    svc.ingest_files([seen], Submission("UK-NCA", "UK-RB", "H0", "all", "B2"))
+    named = write_jsonl(tmp_path / "de.json", [person("rb-2", name="Rawand BABAN")])
+    svc.ingest_files([named], Submission("DE-BKA", "DE-RB", "H0", "all", "B2"))
+    landed = entity("rb-ev-2", "Event", name="Crossing", involved=["rb-2", "rb-pax-0", "rb-pax-1"])
+    hidden = write_jsonl(tmp_path / "de-h.json", [*passengers, landed])
+    svc.ingest_files([hidden], Submission("DE-BKA", "DE-RB-H", "H2", "DE-BKA", "B2"))
+    svc.resolve()
+    everything = {s.comparison: s for s in svc.explain("UK-NCA.rb-1", "DE-BKA.rb-2").steps}
+    assert everything["corroboration"].match_weight > 0
+    svc.add_user("rb.fr", "FR-OLTIM", "analyst")
+    fr = Service(svc.store, acting_user(svc.store, "rb.fr"), purpose="case")
+    theirs = fr.explain("UK-NCA.rb-1", "DE-BKA.rb-2")
+    step = {s.comparison: s for s in theirs.steps}["corroboration"]
+    assert (step.level, step.right, step.match_weight) == ("missing on one side", 0, 0.0)
+    assert "rb-ev-2" not in json.dumps(theirs.to_dict())

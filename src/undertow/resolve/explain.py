@@ -4,7 +4,8 @@ The latest run's trained model scores the pair (Splink's own figures): each comp
 contributes a match weight (log2 of its Bayes factor, with the name's term-frequency
 adjustment), added to the prior weight; the sum is the pair's match weight, and the
 probability follows. Hub phones and held accounts of the latest run are removed first, as
-in the run.
+in the run. The run's corroboration across agencies (``context.py``) is the last step,
+counted on the reader's view of the two records' links.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import orjson
 
 from undertow.errors import ConfigError, NotFoundError
+from undertow.resolve.context import Corroboration
 from undertow.resolve.pipeline import BLOCKING_ONLY
 from undertow.resolve.records import build_parties
 from undertow.store import Store
@@ -82,7 +84,9 @@ def explain(store: Store, left_id: str, right_id: str, scope: Scope | None = Non
 
     from undertow.resolve.engines import duckdb_api, for_dialect
 
-    row = store.one("SELECT model, id FROM resolution_runs ORDER BY finished_at DESC LIMIT 1")
+    row = store.one(
+        "SELECT model, id, corroboration FROM resolution_runs ORDER BY finished_at DESC LIMIT 1"
+    )
     if row is None:
         raise ConfigError("no resolution run yet: run `undertow resolve` first")
     model = for_dialect(orjson.loads(row[0]), "duckdb")
@@ -101,8 +105,15 @@ def explain(store: Store, left_id: str, right_id: str, scope: Scope | None = Non
     }
     tf = dict(store.fetchall("SELECT name_key, tf FROM resolve_tf"))
     records = []
+    linked: list[set[str]] = []
     for ref in (left_id, right_id):
         record = dict(by_id[ref])
+        # As in the run (pipeline.prepare): hub lines and accounts are counterparts.
+        linked.append(
+            set(record.get("counterparties") or [])
+            | {f"tel:{p}" for p in record.get("phones") or [] if ("phone", p) in hubs}
+            | {f"#{a}" for a in record.get("accounts") or [] if ("held account", a) in hubs}
+        )
         phones = [p for p in (record.get("phones") or []) if ("phone", p) not in hubs]
         record["phones"] = phones or None
         held = [a for a in (record.get("accounts") or []) if ("held account", a) not in hubs]
@@ -130,7 +141,43 @@ def explain(store: Store, left_id: str, right_id: str, scope: Scope | None = Non
         left = {c: scored.get(f"{c}_l") for c in cols}
         right = {c: scored.get(f"{c}_r") for c in cols}
         result.steps.append(Step(name, label, _one(left), _one(right), weight))
+    if row[2] is not None:
+        estimate = Corroboration(**orjson.loads(row[2]))
+        agencies = (by_id[left_id]["agency"], by_id[right_id]["agency"])
+        result.steps.append(_corroboration(store, (left_id, right_id), agencies, linked, estimate))
     return result
+
+
+def _corroboration(
+    store: Store,
+    ids: tuple[str, str],
+    agencies: tuple[str, str],
+    linked: list[set[str]],
+    estimate: Corroboration,
+) -> Step:
+    """The run's corroboration step (``context.py``) on what the reader sees of the two
+    records' links, their counterparts named by canonical id."""
+    name = "corroboration"
+    if agencies[0] == agencies[1]:
+        return Step(name, "same agency, not weighed", None, None, 0.0)
+    if not linked[0] or not linked[1]:
+        return Step(name, "missing on one side", len(linked[0]), len(linked[1]), 0.0)
+    wanted = sorted(linked[0] | linked[1] | set(ids))
+    marks = ", ".join("?" for _ in wanted)
+    canonical = dict(
+        store.fetchall(
+            f"SELECT entity_id, canonical_id FROM canonical WHERE entity_id IN ({marks})", wanted
+        )
+    )
+    selves = {canonical.get(i, i) for i in ids}
+    left, right = ({canonical.get(c, c) for c in side} - selves for side in linked)
+    shared = len(left & right)
+    label = (
+        f"{shared} resolved counterpart{'s' if shared > 1 else ''} in common across agencies"
+        if shared
+        else "no resolved counterpart in common"
+    )
+    return Step(name, label, len(left), len(right), estimate.weight(shared))
 
 
 def _one(values: dict[str, Any]) -> Any:

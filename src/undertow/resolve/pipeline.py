@@ -49,7 +49,16 @@ def prepare(store: Store, rule: HubRule | None = None) -> Prepared:
                            nullif(list_filter(p.phones,
                                lambda x: NOT list_contains(hub.phones, x)), []) AS phones,
                            nullif(list_filter(p.accounts,
-                               lambda x: NOT list_contains(hub.accounts, x)), []) AS accounts
+                               lambda x: NOT list_contains(hub.accounts, x)), []) AS accounts,
+                           -- A hub is a link between the records that carry it (the
+                           -- shop's line on each customer's entry): a counterpart.
+                           nullif(list_sort(list_distinct(list_concat(
+                               coalesce(p.counterparties, []),
+                               list_transform(list_filter(coalesce(p.phones, []),
+                                   lambda x: list_contains(hub.phones, x)), lambda x: 'tel:' || x),
+                               list_transform(list_filter(coalesce(p.accounts, []),
+                                   lambda x: list_contains(hub.accounts, x)), lambda x: '#' || x)
+                           ))), []) AS counterparties
                     FROM resolve_parties_raw p CROSS JOIN hub)
             ),
             {_blocking_keys("parties")}
@@ -58,7 +67,7 @@ def prepare(store: Store, rule: HubRule | None = None) -> Prepared:
     finally:
         store.con.unregister("resolve_parties_raw")
     cleaned = parties
-    for column in ("phones", "accounts"):
+    for column in ("phones", "accounts", "counterparties"):
         cleaned = cleaned.set_column(
             cleaned.schema.get_field_index(column), column, keys.column(column)
         )
@@ -104,7 +113,7 @@ def _blocking_keys(parties: str) -> str:
             WHERE freq.n <= {COMMON_PAIR} OR sp.dob_year IS NOT NULL
             GROUP BY sp.unique_id),
         names AS (SELECT name_key, count(*) AS n FROM {parties} GROUP BY name_key)
-        SELECT p.unique_id, p.phones, p.accounts, p.phone1,
+        SELECT p.unique_id, p.phones, p.accounts, p.counterparties, p.phone1,
                CASE WHEN names.n <= {COMMON_PAIR} THEN p.name_key
                     ELSE p.name_key || '|' || p.dob_year END AS name_block,
                nullif(keyed.skel_block, []) AS skel_block,

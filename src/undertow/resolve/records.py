@@ -3,7 +3,9 @@
 Built hub-wide from statements with SQL, except the name features, which are computed
 in Python once per distinct word of the names (see ``names.py``) and joined back. Birth dates
 keep their precision: a year-only date and a 1 January placeholder are flagged so the
-model can weigh them as the weak evidence they are.
+model can weigh them as the weak evidence they are. Each record also lists what it is
+linked to (``counterparties``), which the run's corroboration weighs across agencies
+(``context.py``); the model itself does not compare them.
 """
 
 from __future__ import annotations
@@ -31,6 +33,34 @@ NAME_PROPS = ("name", "firstName", "middleName", "lastName", "fatherName")
 PERSON_SCHEMAS = ("Person",)
 ORG_SCHEMAS = ("Company", "Organization", "PublicBody")
 DOCUMENT_PROPS = ("idNumber", "passportNumber", "registrationNumber", "taxNumber")
+# The two sides of a link: a record is linked to what stands on the other side of each
+# link it is on (its payment's beneficiary and the account paid into, the other end of
+# its call); "x" marks a side whose members are all linked to each other (the people on
+# one trip or at one event).
+LINK_SIDES: tuple[tuple[str, str, str], ...] = (
+    ("Payment", "payer", "a"),
+    ("Payment", "payerAccount", "a"),
+    ("Payment", "beneficiary", "b"),
+    ("Payment", "beneficiaryAccount", "b"),
+    ("Call", "caller", "a"),
+    ("Call", "receiver", "b"),
+    ("Associate", "person", "a"),
+    ("Associate", "associate", "b"),
+    ("Family", "person", "a"),
+    ("Family", "relative", "b"),
+    ("UnknownLink", "subject", "a"),
+    ("UnknownLink", "object", "b"),
+    ("Membership", "member", "a"),
+    ("Membership", "organization", "b"),
+    ("Employment", "employee", "a"),
+    ("Employment", "employer", "b"),
+    ("Directorship", "director", "a"),
+    ("Directorship", "organization", "b"),
+    ("Representation", "agent", "a"),
+    ("Representation", "client", "b"),
+    ("Trip", "involved", "x"),
+    ("Event", "involved", "x"),
+)
 FACT_PROPS = (
     "birthDate",
     "nationality",
@@ -212,6 +242,28 @@ def build_parties(
                   ON n.entity_id = h.asset
                 WHERE length(n.number) >= {MIN_KEY_LENGTH}
                 GROUP BY h.owner
+            ),
+            -- The other side of every link a party is on; an account by its number, so
+            -- that two agencies' records of one account are one counterpart.
+            sides AS (
+                SELECT s.entity_id AS link, s.value, r.side
+                FROM statements s
+                JOIN (VALUES {", ".join(f"('{a}', '{b}', '{c}')" for a, b, c in LINK_SIDES)})
+                     r(schema, prop, side) USING (schema, prop)
+                WHERE s.prop_type = 'entity' AND {_only(None, scope, of="s")}
+            ),
+            counterparts AS (
+                SELECT mine.value AS entity_id,
+                       list_sort(list_distinct(list(
+                           coalesce('#' || n.number, other.value)))) AS counterparties
+                FROM sides mine JOIN sides other
+                  ON other.link = mine.link AND other.value <> mine.value
+                 AND (other.side = 'x') = (mine.side = 'x')
+                 AND (other.side <> mine.side OR mine.side = 'x')
+                LEFT JOIN (SELECT entity_id, {normalised("value")} AS number
+                           FROM account_numbers) n ON n.entity_id = other.value
+                WHERE {_only(only, None, of="mine", column="value")}
+                GROUP BY mine.value
             )
             SELECT k.entity_id AS unique_id, k.agency,
                    CASE WHEN k.is_person THEN 'person' WHEN k.is_org THEN 'org'
@@ -245,9 +297,10 @@ def build_parties(
                        strip_accents(lower(f.address)), '[^a-z0-9]+'),
                        lambda x: length(x) > 1 OR x SIMILAR TO '[0-9]+')), [])
                        AS address_tokens,
-                   nullif(h.accounts, []) AS accounts
+                   nullif(h.accounts, []) AS accounts,
+                   c.counterparties
             FROM kinds k LEFT JOIN facts f USING (entity_id) LEFT JOIN named n USING (entity_id)
-            LEFT JOIN held h USING (entity_id)
+            LEFT JOIN held h USING (entity_id) LEFT JOIN counterparts c USING (entity_id)
             ORDER BY unique_id
             """
         )

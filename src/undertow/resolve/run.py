@@ -2,7 +2,9 @@
 
 Identifier edges (strong identifiers that are not hubs), Splink pairs above the
 threshold, and positive judgements are clustered with negative judgements as
-constraints (``clusters.py``). The trained model is kept with the run: the next run
+constraints (``clusters.py``). That first clustering resolves what the records are
+linked to; cross-agency pairs are then weighed again by the counterparts they share
+(``context.py``), and clustered once more. The trained model is kept with the run: the next run
 reuses it unless asked to retrain, or unless the number of party records has grown by
 half since it was trained, so a new report does not cost a new EM training.
 """
@@ -27,6 +29,7 @@ from undertow.resolve.clusters import (
     edge_table,
     representatives,
 )
+from undertow.resolve.context import Corroboration, corroborate
 from undertow.resolve.engines import api_for
 from undertow.resolve.judgements import Judgement, current
 from undertow.resolve.pipeline import prepare, splink_pairs
@@ -99,7 +102,13 @@ def resolve(
         if j is Judgement.POSITIVE
     ]
     cannot = [pair for pair, j in judged.items() if j is Judgement.NEGATIVE]
-    representative = representatives(_edges(store, pairs, threshold, positive), cannot)
+    first = representatives(_edges(store, pairs, threshold, positive), cannot)
+    pairs, corroboration = corroborate(prepared.parties, pairs, first)
+    representative = (
+        first
+        if corroboration is None
+        else representatives(_edges(store, pairs, threshold, positive), cannot)
+    )
     secret = store.secret("canonical")
     run_id = hashlib.sha1(f"{started.isoformat()}|{by_user}".encode()).hexdigest()[:16]
     summary = _write(
@@ -116,6 +125,7 @@ def resolve(
         previous is None,
         threshold,
         prepared.parties,
+        corroboration,
     )
     log.info("resolution run %s: %s", run_id, summary)
     return summary
@@ -172,6 +182,7 @@ def _write(
     trained: bool,
     threshold: float,
     parties_table: Any,
+    corroboration: Corroboration | None,
 ) -> RunSummary:
     parties = parties_table.num_rows
     import pyarrow as pa
@@ -240,7 +251,7 @@ def _write(
             threshold=threshold,
         )
         store.execute(
-            "INSERT INTO resolution_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO resolution_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 run_id,
                 started,
@@ -255,6 +266,7 @@ def _write(
                 summary.merged_records,
                 summary.cross_agency_clusters,
                 orjson.dumps(model).decode(),
+                None if corroboration is None else orjson.dumps(corroboration.to_dict()).decode(),
             ],
         )
         store.execute("COMMIT")

@@ -228,6 +228,14 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    (
+        5,
+        "resolution: the run's estimate of corroboration across agencies",
+        "ALTER TABLE resolution_runs ADD COLUMN corroboration VARCHAR;",
+    )
+)
+
 LATEST = MIGRATIONS[-1][0]
 
 # The column order of ``statements``; the writer builds its batches in this order.

@@ -1,0 +1,99 @@
+"""Corroboration across agencies, on hand-made tables where m and u can be counted."""
+
+from __future__ import annotations
+
+import math
+
+import pyarrow as pa
+import pytest
+
+from undertow.resolve.context import MIN_CONFIDENT, corroborate
+
+
+def tables(
+    confident: int, sharing: int
+) -> tuple[pa.Table, pa.Table, pa.Table, dict[tuple[str, str], float]]:
+    """``confident`` UK/DE pairs the model is sure of, the first ``sharing`` of them tied
+    to one resolved counterpart each; a doubtful UK/DE pair that shares one (``x``), a
+    doubtful one that shares none (``y``), and a doubtful pair within one agency (``z``)
+    that shares one."""
+    ids, agencies, linked = [], [], []
+    first: dict[str, str] = {}
+    pairs: dict[tuple[str, str], float] = {}
+
+    def record(rid: str, agency: str, counterparts: list[str]) -> None:
+        ids.append(rid)
+        agencies.append(agency)
+        linked.append(counterparts)
+
+    for i in range(confident):
+        record(f"UK.{i}", "UK", [f"UK.c{i}"])
+        record(f"DE.{i}", "DE", [f"DE.c{i}"])
+        if i < sharing:
+            first[f"UK.c{i}"] = first[f"DE.c{i}"] = f"DE.c{i}"
+        pairs[(f"DE.{i}", f"UK.{i}")] = 10.0
+    record("UK.x", "UK", ["UK.cx"])
+    record("DE.x", "DE", ["DE.cx"])
+    first["UK.cx"] = first["DE.cx"] = "DE.cx"
+    record("UK.y", "UK", ["UK.cy"])
+    record("DE.y", "DE", ["DE.cy"])
+    record("UK.z", "UK", ["UK.cx"])
+    for pair in [("DE.x", "UK.x"), ("DE.y", "UK.y"), ("UK.x", "UK.z")]:
+        pairs[pair] = 0.0
+    parties = pa.table({"unique_id": ids, "agency": agencies, "counterparties": linked})
+    scored = pa.table(
+        {
+            "unique_id_l": [a for a, _ in pairs],
+            "unique_id_r": [b for _, b in pairs],
+            "match_probability": [1 / (1 + 2**-w) for w in pairs.values()],
+            "match_weight": list(pairs.values()),
+        }
+    )
+    mapping = pa.table(
+        {"entity_id": list(first), "representative": list(first.values())},
+        schema=pa.schema([("entity_id", pa.string()), ("representative", pa.string())]),
+    )
+    return parties, scored, mapping, pairs
+
+
+def test_weights_are_counted_from_the_runs_own_pairs() -> None:
+    parties, scored, first, before = tables(confident=24, sharing=12)
+    out, estimate = corroborate(parties, scored, first)
+    assert estimate is not None
+    assert estimate.m == pytest.approx(12 / 24)
+    assert estimate.confident_pairs == 24
+    # UK/DE record pairs tied to one resolved counterpart: the 12 confident ones, and x's
+    # counterpart twice (UK.x and UK.z with DE.x); UK has 24 + 3 records with
+    # counterparts, DE 24 + 2.
+    assert estimate.u == pytest.approx(14 / (27 * 26))
+    weights = {
+        (a, b): w
+        for a, b, w in zip(
+            out.column("unique_id_l").to_pylist(),
+            out.column("unique_id_r").to_pylist(),
+            out.column("match_weight").to_pylist(),
+            strict=True,
+        )
+    }
+    assert weights[("DE.x", "UK.x")] == pytest.approx(math.log2(estimate.m / estimate.u))
+    assert weights[("DE.y", "UK.y")] == pytest.approx(
+        math.log2((1 - estimate.m) / (1 - estimate.u))
+    )
+    assert weights[("UK.x", "UK.z")] == 0.0  # one agency: not weighed
+    assert weights[("DE.0", "UK.0")] == pytest.approx(before[("DE.0", "UK.0")] + 4.648, abs=1e-3)
+    assert weights[("DE.23", "UK.23")] < before[("DE.23", "UK.23")]
+    probability = dict(
+        zip(
+            out.column("unique_id_l").to_pylist(),
+            out.column("match_probability").to_pylist(),
+            strict=True,
+        )
+    )
+    assert probability["DE.x"] == pytest.approx(1 / (1 + 2 ** -weights[("DE.x", "UK.x")]))
+
+
+def test_too_few_confident_pairs_estimate_nothing() -> None:
+    parties, scored, first, _ = tables(confident=MIN_CONFIDENT - 1, sharing=5)
+    out, estimate = corroborate(parties, scored, first)
+    assert estimate is None
+    assert out.equals(scored)
