@@ -58,10 +58,11 @@ def tables(
 
 def test_weights_are_counted_from_the_runs_own_pairs() -> None:
     parties, scored, first, before = tables(confident=24, sharing=12)
-    out, estimate = corroborate(parties, scored, first)
+    out, estimate = corroborate(parties, scored, first, 0.8)
     assert estimate is not None
     assert estimate.m == pytest.approx(12 / 24)
     assert estimate.confident_pairs == 24
+    assert estimate.crossed == 1  # x; y falls further, z is not weighed
     # UK/DE record pairs tied to one resolved counterpart: the 12 confident ones, and x's
     # counterpart twice (UK.x and UK.z with DE.x); UK has 24 + 3 records with
     # counterparts, DE 24 + 2.
@@ -94,6 +95,6 @@ def test_weights_are_counted_from_the_runs_own_pairs() -> None:
 
 def test_too_few_confident_pairs_estimate_nothing() -> None:
     parties, scored, first, _ = tables(confident=MIN_CONFIDENT - 1, sharing=5)
-    out, estimate = corroborate(parties, scored, first)
+    out, estimate = corroborate(parties, scored, first, 0.8)
     assert estimate is None
     assert out.equals(scored)

@@ -25,12 +25,10 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
     import pyarrow as pa
 
 log = logging.getLogger(__name__)
@@ -48,6 +46,8 @@ class Corroboration:
     u: float
     confident_pairs: int
     """Confident cross-agency pairs (both with counterparts) m was estimated from."""
+    crossed: int = 0
+    """Pairs the weight moved across the merge threshold, either way."""
 
     @property
     def shared_weight(self) -> float:
@@ -65,7 +65,7 @@ class Corroboration:
 
 
 def corroborate(
-    parties: pa.Table, pairs: pa.Table, first: pa.Table
+    parties: pa.Table, pairs: pa.Table, first: pa.Table, threshold: float
 ) -> tuple[pa.Table, Corroboration | None]:
     """``pairs`` (Splink's ``unique_id_l``, ``unique_id_r``, ``match_probability``,
     ``match_weight``) with the corroboration of each cross-agency pair added to its
@@ -73,9 +73,8 @@ def corroborate(
     the run cannot estimate it.
 
     ``parties`` has ``unique_id``, ``agency`` and ``counterparties``; ``first`` maps the
-    records on a first clustering's edges to their ``representative``."""
-    import pyarrow as pa
-
+    records on a first clustering's edges (pairs at ``threshold`` and above) to their
+    ``representative``."""
     from undertow.store.store import scratch_connection
 
     linked = parties.column("counterparties")
@@ -98,25 +97,26 @@ def corroborate(
             GROUP BY p.unique_id
             """
         )
+        # Only cross-agency pairs of records that both have counterparts are weighed: at
+        # a million records that is a few of the pairs, and the rest pass untouched.
         # A counterpart that is one of the pair itself (the two call each other) is a
         # tie between them, not a third party both are tied to.
-        scored = con.sql(
+        con.execute(
             """
-            SELECT s.unique_id_l, s.unique_id_r, s.match_probability, s.match_weight,
-                   CASE WHEN l.unique_id IS NULL OR r.unique_id IS NULL
-                             OR l.agency = r.agency THEN NULL
-                        ELSE len(list_filter(l.linked, lambda x: list_contains(r.linked, x)
-                                             AND x <> l.self AND x <> r.self)) END AS shared
+            CREATE TEMP TABLE ctx_shared AS
+            SELECT s.unique_id_l, s.unique_id_r, s.match_probability,
+                   len(list_filter(l.linked, lambda x: list_contains(r.linked, x)
+                                   AND x <> l.self AND x <> r.self)) AS shared
             FROM ctx_pairs s
-            LEFT JOIN ctx_linked l ON l.unique_id = s.unique_id_l
-            LEFT JOIN ctx_linked r ON r.unique_id = s.unique_id_r
+            JOIN ctx_linked l ON l.unique_id = s.unique_id_l
+            JOIN ctx_linked r ON r.unique_id = s.unique_id_r
+            WHERE l.agency <> r.agency
             """
-        ).to_arrow_table()
-        con.register("scored", scored)
-        confident = con.execute(
+        )
+        found, with_shared = con.execute(
             f"""
-            SELECT count(*), count(*) FILTER (WHERE shared > 0) FROM scored
-            WHERE shared IS NOT NULL AND match_probability >= {CONFIDENT}
+            SELECT count(*), count(*) FILTER (WHERE shared > 0) FROM ctx_shared
+            WHERE match_probability >= {CONFIDENT}
             """
         ).fetchall()[0]
         random_shared, random_pairs = con.execute(
@@ -131,46 +131,42 @@ def corroborate(
                       ON a.agency < b.agency)
             """
         ).fetchall()[0]
+        if int(found) < MIN_CONFIDENT or not random_pairs:
+            log.info("corroboration not estimated: %d confident cross-agency pairs", found)
+            return pairs, None
+        low, high = M_BOUNDS
+        m = min(max(int(with_shared) / int(found), low), high)
+        u = min(max(float(random_shared) / float(random_pairs), 1.0 / float(random_pairs)), high)
+        estimate = Corroboration(m=m, u=u, confident_pairs=int(found))
+        log.info(
+            "corroboration: m %.3f, u %.2g; weights %+.2f / %+.2f",
+            m,
+            u,
+            estimate.shared_weight,
+            estimate.unshared_weight,
+        )
+        con.execute(
+            f"""
+            CREATE TEMP TABLE ctx_weighed AS
+            SELECT unique_id_l, unique_id_r,
+                   1.0 / (1.0 + pow(2.0, -weight)) AS match_probability,
+                   weight AS match_weight, before
+            FROM (
+                SELECT s.unique_id_l, s.unique_id_r, s.match_probability AS before,
+                       s.match_weight + CASE WHEN c.shared > 0 THEN {estimate.shared_weight!r}
+                                             WHEN c.shared = 0 THEN {estimate.unshared_weight!r}
+                                             ELSE 0.0 END AS weight
+                FROM ctx_pairs s LEFT JOIN ctx_shared c USING (unique_id_l, unique_id_r)
+            )
+            """
+        )
+        crossed = con.execute(
+            "SELECT count(*) FROM ctx_weighed WHERE (before >= ?) <> (match_probability >= ?)",
+            [threshold, threshold],
+        ).fetchall()[0][0]
+        weighed = con.sql(
+            "SELECT unique_id_l, unique_id_r, match_probability, match_weight FROM ctx_weighed"
+        ).to_arrow_table()
     finally:
         con.close()
-    found, with_shared = int(confident[0]), int(confident[1])
-    if found < MIN_CONFIDENT or not random_pairs:
-        log.info("corroboration not estimated: %d confident cross-agency pairs", found)
-        return pairs, None
-    low, high = M_BOUNDS
-    m = min(max(with_shared / found, low), high)
-    u = min(max(float(random_shared) / float(random_pairs), 1.0 / float(random_pairs)), high)
-    estimate = Corroboration(m=m, u=u, confident_pairs=found)
-    log.info(
-        "corroboration: m %.3f, u %.2g; weights %+.2f / %+.2f",
-        m,
-        u,
-        estimate.shared_weight,
-        estimate.unshared_weight,
-    )
-    import numpy as np
-    import pyarrow.compute as pc
-
-    shared = pc.fill_null(scored.column("shared"), -1).to_numpy()
-    extra = np.where(
-        shared > 0,
-        estimate.shared_weight,
-        np.where(shared == 0, estimate.unshared_weight, 0.0),
-    )
-    weights = scored.column("match_weight").to_numpy() + extra
-    out = pa.table(
-        {
-            "unique_id_l": scored.column("unique_id_l"),
-            "unique_id_r": scored.column("unique_id_r"),
-            "match_probability": pa.array(probability(weights), pa.float64()),
-            "match_weight": pa.array(weights, pa.float64()),
-        }
-    )
-    return out, estimate
-
-
-def probability(weights: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Splink's probability of a match weight: 2^w / (1 + 2^w), without overflow."""
-    import numpy as np
-
-    return np.asarray(1.0 / (1.0 + np.exp2(-weights)), dtype=np.float64)
+    return weighed, replace(estimate, crossed=int(crossed))

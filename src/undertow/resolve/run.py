@@ -103,10 +103,10 @@ def resolve(
     ]
     cannot = [pair for pair, j in judged.items() if j is Judgement.NEGATIVE]
     first = representatives(_edges(store, pairs, threshold, positive), cannot)
-    pairs, corroboration = corroborate(prepared.parties, pairs, first)
+    pairs, corroboration = corroborate(prepared.parties, pairs, first, threshold)
     representative = (
         first
-        if corroboration is None
+        if corroboration is None or not corroboration.crossed
         else representatives(_edges(store, pairs, threshold, positive), cannot)
     )
     secret = store.secret("canonical")
