@@ -144,3 +144,38 @@ def test_money_alone_from_one_payer_is_no_organiser() -> None:
         "relative": "other",
         "fed": "organiser",
     }
+
+
+def test_who_pays_a_fare_for_a_migrant_is_never_a_target(tmp_path: Path) -> None:
+    """A migrant's relative pays the collector for the crossing: the customers' side of
+    the fare, not the business, however much organiser-bound money starts there."""
+    from tests.conftest import entity
+    from tests.network.conftest import uk_records
+    from undertow.network.analyses import network_view
+    from undertow.store.scope import Scope
+
+    mother = [
+        # The migrant names the collector as whom his fare was paid to.
+        entity("l-named", "UnknownLink", subject="m-1", object="col", role="fare paid to"),
+        person("mum", name="Zeynab Nouri"),
+        entity(
+            "fare-mum",
+            "Payment",
+            payer="mum",
+            beneficiary="col",
+            amount="9000",
+            currency="EUR",
+            date="2024-05-06",
+        ),
+    ]
+    path = write_jsonl(tmp_path / "uk.json", [*uk_records(), *mother])
+    store = Store.open(tmp_path / "n.duckdb")
+    svc = Service(store)
+    svc.ingest_files([path], Submission("UK-NCA", "R-1", "H1", "all", "B2"))
+    svc.resolve(retrain=True)
+    view = network_view(store, Scope.everything())
+    graph = view.graph()
+    assert node_of(store, "mum") in view.fare_payers
+    assert node_of(store, "mum") not in view.eligible(graph)
+    assert node_of(store, "col") in view.eligible(graph)
+    store.close()

@@ -83,9 +83,29 @@ class NetworkView:
         g.vs["role"] = [roles[n].role if n in roles else None for n in g.vs["name"]]
         return g
 
+    @cached_property
+    def fare_payers(self) -> set[str]:
+        """Who pays customers' money and takes none: the migrants' side of the fare (a
+        relative paying a collector for a son's crossing), not the business's."""
+        p = self.payments
+        paying: set[str] = set()
+        taking: set[str] = set()
+        for payment, src, dst in zip(
+            p.column("payment").to_pylist(),
+            p.column("src").to_pylist(),
+            p.column("dst").to_pylist(),
+            strict=True,
+        ):
+            if payment in self.customer_payments:
+                paying.add(src)
+                taking.add(dst)
+        return paying - taking
+
     def eligible(self, graph: ig.Graph) -> set[str]:
-        """Who may be a target: people and companies the reader may see, never customers."""
+        """Who may be a target: people and companies the reader may see, never customers
+        nor those who pay a fare for them."""
         roles = self.roles
+        payers = self.fare_payers
         return {
             v["name"]
             for v in graph.vs
@@ -93,6 +113,7 @@ class NetworkView:
             and v["name"] not in self.hidden
             and roles.get(v["name"]) is not None
             and roles[v["name"]].role != "customer"
+            and v["name"] not in payers
         }
 
 
