@@ -179,3 +179,22 @@ def test_who_pays_a_fare_for_a_migrant_is_never_a_target(tmp_path: Path) -> None
     assert node_of(store, "mum") not in view.eligible(graph)
     assert node_of(store, "col") in view.eligible(graph)
     store.close()
+
+
+def test_the_business_is_bound_for_the_money_rankings_first_rows(net_store: Store) -> None:
+    """Where the profit ends up, for the business-model strategy: the people labelled
+    organiser or financier, and those the behind-the-scenes money ranking puts first
+    (the role rules read where money stops and miss organisers paid through a shop)."""
+    from undertow.flows.analyses import RANK_TOP
+    from undertow.network.analyses import business, network_view
+    from undertow.store.scope import Scope
+
+    view = network_view(net_store, Scope.everything())
+    bound = business(view).organisers
+    ranked = sorted(view.behind, key=lambda n: -view.behind[n])[:RANK_TOP]
+    assert ranked
+    assert set(ranked) <= bound
+    labelled = {n for n, r in view.roles.items() if r.role in ("organiser", "financier")}
+    assert bound == labelled | set(ranked)
+    # Here the banker the organiser pays (no role beyond "other") is among them.
+    assert set(ranked) - labelled

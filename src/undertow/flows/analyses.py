@@ -169,11 +169,15 @@ def find_typologies(
     return scan(engine_with(tables or payment_tables(store, scope)))
 
 
+RANK_TOP = 20
+"""Rows of the behind-the-scenes ranking shown unless asked for more."""
+
+
 def rank_organisers(
     store: Store,
     scope: Scope,
     *,
-    top: int = 20,
+    top: int = RANK_TOP,
     tables: PaymentTables | None = None,
     found: list[Detection] | None = None,
     front: FrontLine | None = None,

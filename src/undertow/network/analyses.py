@@ -86,7 +86,12 @@ class NetworkView:
     @cached_property
     def fare_payers(self) -> set[str]:
         """Who pays customers' money and takes none: the migrants' side of the fare (a
-        relative paying a collector for a son's crossing), not the business's."""
+        relative paying a collector for a son's crossing), not the business's. A money
+        shop paying a fare out (issue 5's definition: a business, or whoever pays out by
+        hawala to several people) is the business's, whether or not its pay-ins are on
+        record."""
+        from undertow.flows.rank import money_shops
+
         p = self.payments
         paying: set[str] = set()
         taking: set[str] = set()
@@ -99,7 +104,8 @@ class NetworkView:
             if payment in self.customer_payments:
                 paying.add(src)
                 taking.add(dst)
-        return paying - taking
+        kinds = {n: None if k is None else str(k) for n, k in self.layers.by_node("schema").items()}
+        return paying - taking - money_shops(p, kinds)
 
     def eligible(self, graph: ig.Graph) -> set[str]:
         """Who may be a target: people and companies the reader may see, never customers
@@ -317,8 +323,10 @@ def key_players(view: NetworkView, top: int = 10) -> list[KeyPlayer]:
 def business(view: NetworkView) -> Business:
     """What this network needs to earn, as the reader's records show it: the money
     (visible payments between visible nodes), the customers' payments where it enters,
-    who it is bound for (people labelled organiser or financier), the equipment chain
+    who it is bound for (people labelled organiser or financier, and the money
+    ranking's first rows), the equipment chain
     and the trips at its end, and the recruiters' reach among the migrants."""
+    from undertow.flows.analyses import RANK_TOP
     from undertow.network.business import Business
 
     p = view.payments
@@ -338,7 +346,15 @@ def business(view: NetworkView) -> Business:
         if payment in customers:
             sources[src] += eur
     roles = view.roles
-    organisers = frozenset(n for n, r in roles.items() if r.role in ("organiser", "financier"))
+    # Where the profit ends up: the people the role rules call organiser or financier,
+    # and those the money ranking puts first (issue 5's behind-the-scenes ranking, as
+    # many rows as `flows rank` shows). The role rules read where money stops, and miss
+    # organisers paid out through a hawala shop; the ranking follows the customers'
+    # money to them.
+    ranked = sorted(view.behind, key=lambda n: (-view.behind[n], n))[:RANK_TOP]
+    organisers = frozenset(
+        n for n, r in roles.items() if r.role in ("organiser", "financier")
+    ) | frozenset(ranked)
     chain = _chain_from_parties(view)
     schema = view.layers.by_node("schema")
     trips = frozenset(t for _, t in chain if schema.get(t) in ("Trip", "Event"))
