@@ -6,6 +6,8 @@ import math
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from undertow.resolve.context import MIN_CONFIDENT, corroborate
 
@@ -98,3 +100,75 @@ def test_too_few_confident_pairs_estimate_nothing() -> None:
     out, estimate = corroborate(parties, scored, first, 0.8)
     assert estimate is None
     assert out.equals(scored)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=3), min_size=30, max_size=40
+    ),
+    st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39), st.floats(-20, 20)), max_size=40),
+)
+def test_only_cross_agency_pairs_move_and_only_by_the_two_weights(
+    links: list[list[str]], scored: list[tuple[int, int, float]]
+) -> None:
+    """Whatever the records and pairs: the same pairs come out; a pair within one agency,
+    or with a record without links, keeps its weight; any other moves by exactly the
+    shared or the unshared weight. (Agencies take turns, and the first 25 records have
+    links, so that the run has the confident cross-agency pairs to estimate m from.)"""
+    records = [
+        (["UK", "DE", "FR"][i % 3], (linked or ["a"]) if i < 25 else linked)
+        for i, linked in enumerate(links)
+    ]
+    ids = [f"{agency}.{i}" for i, (agency, _) in enumerate(records)]
+    parties = pa.table(
+        {
+            "unique_id": ids,
+            "agency": [a for a, _ in records],
+            "counterparties": [[f"X.{c}" for c in linked] or None for _, linked in records],
+        },
+        schema=pa.schema(
+            [
+                ("unique_id", pa.string()),
+                ("agency", pa.string()),
+                ("counterparties", pa.list_(pa.string())),
+            ]
+        ),
+    )
+    # Everyone confidently matched with the next record, so that m is estimated.
+    chosen = {(ids[i], ids[j]): w for i, j, w in scored if i < j < len(ids)}
+    for i in range(len(ids) - 1):
+        chosen.setdefault((ids[i], ids[i + 1]), 30.0)
+    pairs = pa.table(
+        {
+            "unique_id_l": [a for a, _ in chosen],
+            "unique_id_r": [b for _, b in chosen],
+            "match_probability": [1 / (1 + 2**-w) for w in chosen.values()],
+            "match_weight": list(chosen.values()),
+        }
+    )
+    empty = pa.table(
+        {"entity_id": pa.array([], pa.string()), "representative": pa.array([], pa.string())}
+    )
+    out, estimate = corroborate(parties, pairs, empty, 0.8)
+    assert estimate is not None
+    after = {
+        (a, b): w
+        for a, b, w in zip(
+            out.column("unique_id_l").to_pylist(),
+            out.column("unique_id_r").to_pylist(),
+            out.column("match_weight").to_pylist(),
+            strict=True,
+        )
+    }
+    assert set(after) == set(chosen)
+    agency = dict(zip(ids, (a for a, _ in records), strict=True))
+    linked = dict(zip(ids, (bool(c) for _, c in records), strict=True))
+    for (a, b), w in chosen.items():
+        moved = after[(a, b)] - w
+        if agency[a] == agency[b] or not (linked[a] and linked[b]):
+            assert moved == pytest.approx(0.0, abs=1e-9)
+        else:
+            assert moved == pytest.approx(
+                estimate.shared_weight, abs=1e-9
+            ) or moved == pytest.approx(estimate.unshared_weight, abs=1e-9)
