@@ -32,6 +32,7 @@ from undertow.access.release import (
 )
 from undertow.access.users import User, add_user, list_users, revoke_user
 from undertow.errors import AccessDenied, ConfigError, NotFoundError, UndertowError
+from undertow.flows import RANK_TOP
 from undertow.ingest import IngestJob, IngestResult, ingest_file
 from undertow.ingest.manifest import read_manifest
 from undertow.ingest.provenance import build_provenance
@@ -538,7 +539,7 @@ class Service:
             rec.query["detections"] = len(found)
         return found
 
-    def rank(self, top: int = 20) -> Ranking:
+    def rank(self, top: int = RANK_TOP) -> Ranking:
         """People and companies by the smuggling money they keep or spend, far from the
         front line: in the payments the principal may see."""
         from undertow.flows.analyses import rank_organisers

@@ -185,7 +185,7 @@ def test_the_business_is_bound_for_the_money_rankings_first_rows(net_store: Stor
     """Where the profit ends up, for the business-model strategy: the people labelled
     organiser or financier, and those the behind-the-scenes money ranking puts first
     (the role rules read where money stops and miss organisers paid through a shop)."""
-    from undertow.flows.analyses import RANK_TOP
+    from undertow.flows import RANK_TOP
     from undertow.network.analyses import business, network_view
     from undertow.store.scope import Scope
 

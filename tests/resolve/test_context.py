@@ -12,6 +12,50 @@ from hypothesis import strategies as st
 from undertow.resolve.context import MIN_CONFIDENT, corroborate
 
 
+def party_table(ids: list[str], agencies: list[str], linked: list[list[str] | None]) -> pa.Table:
+    return pa.table(
+        {"unique_id": ids, "agency": agencies, "counterparties": linked},
+        schema=pa.schema(
+            [
+                ("unique_id", pa.string()),
+                ("agency", pa.string()),
+                ("counterparties", pa.list_(pa.string())),
+            ]
+        ),
+    )
+
+
+def pair_table(weights: dict[tuple[str, str], float]) -> pa.Table:
+    """Scored pairs as Splink gives them, from their match weights."""
+    return pa.table(
+        {
+            "unique_id_l": [a for a, _ in weights],
+            "unique_id_r": [b for _, b in weights],
+            "match_probability": [1 / (1 + 2**-w) for w in weights.values()],
+            "match_weight": list(weights.values()),
+        }
+    )
+
+
+def mapping_table(first: dict[str, str]) -> pa.Table:
+    return pa.table(
+        {"entity_id": list(first), "representative": list(first.values())},
+        schema=pa.schema([("entity_id", pa.string()), ("representative", pa.string())]),
+    )
+
+
+def weights_of(pairs: pa.Table, column: str = "match_weight") -> dict[tuple[str, str], float]:
+    return {
+        (a, b): w
+        for a, b, w in zip(
+            pairs.column("unique_id_l").to_pylist(),
+            pairs.column("unique_id_r").to_pylist(),
+            pairs.column(column).to_pylist(),
+            strict=True,
+        )
+    }
+
+
 def tables(
     confident: int, sharing: int
 ) -> tuple[pa.Table, pa.Table, pa.Table, dict[tuple[str, str], float]]:
@@ -19,7 +63,9 @@ def tables(
     to one resolved counterpart each; a doubtful UK/DE pair that shares one (``x``), a
     doubtful one that shares none (``y``), and a doubtful pair within one agency (``z``)
     that shares one."""
-    ids, agencies, linked = [], [], []
+    ids: list[str] = []
+    agencies: list[str] = []
+    linked: list[list[str] | None] = []
     first: dict[str, str] = {}
     pairs: dict[tuple[str, str], float] = {}
 
@@ -42,20 +88,7 @@ def tables(
     record("UK.z", "UK", ["UK.cx"])
     for pair in [("DE.x", "UK.x"), ("DE.y", "UK.y"), ("UK.x", "UK.z")]:
         pairs[pair] = 0.0
-    parties = pa.table({"unique_id": ids, "agency": agencies, "counterparties": linked})
-    scored = pa.table(
-        {
-            "unique_id_l": [a for a, _ in pairs],
-            "unique_id_r": [b for _, b in pairs],
-            "match_probability": [1 / (1 + 2**-w) for w in pairs.values()],
-            "match_weight": list(pairs.values()),
-        }
-    )
-    mapping = pa.table(
-        {"entity_id": list(first), "representative": list(first.values())},
-        schema=pa.schema([("entity_id", pa.string()), ("representative", pa.string())]),
-    )
-    return parties, scored, mapping, pairs
+    return party_table(ids, agencies, linked), pair_table(pairs), mapping_table(first), pairs
 
 
 def test_weights_are_counted_from_the_runs_own_pairs() -> None:
@@ -69,15 +102,7 @@ def test_weights_are_counted_from_the_runs_own_pairs() -> None:
     # counterpart twice (UK.x and UK.z with DE.x); UK has 24 + 3 records with
     # counterparts, DE 24 + 2.
     assert estimate.u == pytest.approx(14 / (27 * 26))
-    weights = {
-        (a, b): w
-        for a, b, w in zip(
-            out.column("unique_id_l").to_pylist(),
-            out.column("unique_id_r").to_pylist(),
-            out.column("match_weight").to_pylist(),
-            strict=True,
-        )
-    }
+    weights = weights_of(out)
     assert weights[("DE.x", "UK.x")] == pytest.approx(math.log2(estimate.m / estimate.u))
     assert weights[("DE.y", "UK.y")] == pytest.approx(
         math.log2((1 - estimate.m) / (1 - estimate.u))
@@ -85,14 +110,8 @@ def test_weights_are_counted_from_the_runs_own_pairs() -> None:
     assert weights[("UK.x", "UK.z")] == 0.0  # one agency: not weighed
     assert weights[("DE.0", "UK.0")] == pytest.approx(before[("DE.0", "UK.0")] + 4.648, abs=1e-3)
     assert weights[("DE.23", "UK.23")] < before[("DE.23", "UK.23")]
-    probability = dict(
-        zip(
-            out.column("unique_id_l").to_pylist(),
-            out.column("match_probability").to_pylist(),
-            strict=True,
-        )
-    )
-    assert probability["DE.x"] == pytest.approx(1 / (1 + 2 ** -weights[("DE.x", "UK.x")]))
+    probability = weights_of(out, "match_probability")
+    assert probability[("DE.x", "UK.x")] == pytest.approx(1 / (1 + 2 ** -weights[("DE.x", "UK.x")]))
 
 
 def test_too_few_confident_pairs_estimate_nothing() -> None:
@@ -121,46 +140,18 @@ def test_only_cross_agency_pairs_move_and_only_by_the_two_weights(
         for i, linked in enumerate(links)
     ]
     ids = [f"{agency}.{i}" for i, (agency, _) in enumerate(records)]
-    parties = pa.table(
-        {
-            "unique_id": ids,
-            "agency": [a for a, _ in records],
-            "counterparties": [[f"X.{c}" for c in linked] or None for _, linked in records],
-        },
-        schema=pa.schema(
-            [
-                ("unique_id", pa.string()),
-                ("agency", pa.string()),
-                ("counterparties", pa.list_(pa.string())),
-            ]
-        ),
+    parties = party_table(
+        ids,
+        [a for a, _ in records],
+        [[f"X.{c}" for c in linked] or None for _, linked in records],
     )
     # Everyone confidently matched with the next record, so that m is estimated.
     chosen = {(ids[i], ids[j]): w for i, j, w in scored if i < j < len(ids)}
     for i in range(len(ids) - 1):
         chosen.setdefault((ids[i], ids[i + 1]), 30.0)
-    pairs = pa.table(
-        {
-            "unique_id_l": [a for a, _ in chosen],
-            "unique_id_r": [b for _, b in chosen],
-            "match_probability": [1 / (1 + 2**-w) for w in chosen.values()],
-            "match_weight": list(chosen.values()),
-        }
-    )
-    empty = pa.table(
-        {"entity_id": pa.array([], pa.string()), "representative": pa.array([], pa.string())}
-    )
-    out, estimate = corroborate(parties, pairs, empty, 0.8)
+    out, estimate = corroborate(parties, pair_table(chosen), mapping_table({}), 0.8)
     assert estimate is not None
-    after = {
-        (a, b): w
-        for a, b, w in zip(
-            out.column("unique_id_l").to_pylist(),
-            out.column("unique_id_r").to_pylist(),
-            out.column("match_weight").to_pylist(),
-            strict=True,
-        )
-    }
+    after = weights_of(out)
     assert set(after) == set(chosen)
     agency = dict(zip(ids, (a for a, _ in records), strict=True))
     linked = dict(zip(ids, (bool(c) for _, c in records), strict=True))

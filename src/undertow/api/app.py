@@ -31,6 +31,7 @@ from undertow.api.schemas import (
     page,
 )
 from undertow.errors import AuthenticationError, ConfigError
+from undertow.flows import RANK_TOP
 from undertow.service import Service, Submission, parse_day
 from undertow.settings import Settings, get_settings
 from undertow.store import Store
@@ -307,7 +308,7 @@ def create_app(db: str | Path, settings: Settings | None = None) -> FastAPI:
         return page(items[offset : offset + limit], limit, offset, len(items))
 
     @app.get("/flows/rank", summary="Who the smuggling money reaches, behind the scenes")
-    def flows_rank(svc: Svc, limit: Limit = 20) -> dict[str, Any]:
+    def flows_rank(svc: Svc, limit: Limit = RANK_TOP) -> dict[str, Any]:
         items = [r.to_dict() for r in svc.rank(limit).rows]
         return page(items, limit, 0, len(items))
 

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from undertow.cli.app import JsonOpt, emit_json, group, out, service
+from undertow.flows import RANK_TOP
 
 flows = group("flows", "Follow the money: traces over the payments you may see.")
 
@@ -101,7 +102,7 @@ def typologies_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 @flows.command("rank")
 def rank_cmd(
     ctx: typer.Context,
-    top: Annotated[int, typer.Option(help="How many to list.")] = 20,
+    top: Annotated[int, typer.Option(help="How many to list.")] = RANK_TOP,
     as_json: JsonOpt = False,
 ) -> None:
     """Who the smuggling money reaches and stays with, far from the front line."""

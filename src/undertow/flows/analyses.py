@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from undertow.errors import NotFoundError
+from undertow.flows import RANK_TOP
 from undertow.flows.engine import DuckDBEngine, Engine
 from undertow.flows.graph import PaymentTables, payment_tables
 from undertow.flows.trace import Direction, Method, Trace, trace
@@ -167,10 +168,6 @@ def find_typologies(
     from undertow.flows.typologies import scan
 
     return scan(engine_with(tables or payment_tables(store, scope)))
-
-
-RANK_TOP = 20
-"""Rows of the behind-the-scenes ranking shown unless asked for more."""
 
 
 def rank_organisers(

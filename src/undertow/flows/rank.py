@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,7 +146,7 @@ def customer_payments(payments: pa.Table, front: FrontLine, collection: set[str]
     return out
 
 
-def money_shops(payments: pa.Table, kinds: dict[str, str | None]) -> set[str]:
+def money_shops(payments: pa.Table, kinds: Mapping[str, object]) -> set[str]:
     """Businesses, and whoever pays out by hawala to ``SHOP_PAYEES`` distinct people."""
     import pyarrow.compute as pc
 

@@ -90,22 +90,18 @@ class NetworkView:
         shop paying a fare out (issue 5's definition: a business, or whoever pays out by
         hawala to several people) is the business's, whether or not its pay-ins are on
         record."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         from undertow.flows.rank import money_shops
 
         p = self.payments
-        paying: set[str] = set()
-        taking: set[str] = set()
-        for payment, src, dst in zip(
-            p.column("payment").to_pylist(),
-            p.column("src").to_pylist(),
-            p.column("dst").to_pylist(),
-            strict=True,
-        ):
-            if payment in self.customer_payments:
-                paying.add(src)
-                taking.add(dst)
-        kinds = {n: None if k is None else str(k) for n, k in self.layers.by_node("schema").items()}
-        return paying - taking - money_shops(p, kinds)
+        fares = p.filter(
+            pc.is_in(p.column("payment"), pa.array(sorted(self.customer_payments), pa.string()))
+        )
+        paying = set(fares.column("src").to_pylist())
+        taking = set(fares.column("dst").to_pylist())
+        return paying - taking - money_shops(p, self.layers.by_node("schema"))
 
     def eligible(self, graph: ig.Graph) -> set[str]:
         """Who may be a target: people and companies the reader may see, never customers
@@ -326,7 +322,7 @@ def business(view: NetworkView) -> Business:
     who it is bound for (people labelled organiser or financier, and the money
     ranking's first rows), the equipment chain
     and the trips at its end, and the recruiters' reach among the migrants."""
-    from undertow.flows.analyses import RANK_TOP
+    from undertow.flows import RANK_TOP
     from undertow.network.business import Business
 
     p = view.payments

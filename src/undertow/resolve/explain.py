@@ -19,7 +19,8 @@ import orjson
 from undertow.errors import ConfigError, NotFoundError
 from undertow.resolve.context import Corroboration
 from undertow.resolve.pipeline import BLOCKING_ONLY
-from undertow.resolve.records import build_parties
+from undertow.resolve.records import ACCOUNT_LINK, PHONE_LINK, build_parties
+from undertow.resolve.views import canonical_ids
 from undertow.store import Store
 from undertow.store.scope import Scope
 
@@ -111,8 +112,12 @@ def explain(store: Store, left_id: str, right_id: str, scope: Scope | None = Non
         # As in the run (pipeline.prepare): hub lines and accounts are counterparts.
         linked.append(
             set(record.get("counterparties") or [])
-            | {f"tel:{p}" for p in record.get("phones") or [] if ("phone", p) in hubs}
-            | {f"#{a}" for a in record.get("accounts") or [] if ("held account", a) in hubs}
+            | {PHONE_LINK + p for p in record.get("phones") or [] if ("phone", p) in hubs}
+            | {
+                ACCOUNT_LINK + a
+                for a in record.get("accounts") or []
+                if ("held account", a) in hubs
+            }
         )
         phones = [p for p in (record.get("phones") or []) if ("phone", p) not in hubs]
         record["phones"] = phones or None
@@ -162,13 +167,7 @@ def _corroboration(
         return Step(name, "same agency, not weighed", None, None, 0.0)
     if not linked[0] or not linked[1]:
         return Step(name, "missing on one side", len(linked[0]), len(linked[1]), 0.0)
-    wanted = sorted(linked[0] | linked[1] | set(ids))
-    marks = ", ".join("?" for _ in wanted)
-    canonical = dict(
-        store.fetchall(
-            f"SELECT entity_id, canonical_id FROM canonical WHERE entity_id IN ({marks})", wanted
-        )
-    )
+    canonical = canonical_ids(store, sorted(linked[0] | linked[1] | set(ids)))
     selves = {canonical.get(i, i) for i in ids}
     left, right = ({canonical.get(c, c) for c in side} - selves for side in linked)
     shared = len(left & right)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from undertow.resolve.engines import dialect_of, duckdb_api, for_dialect, register
 from undertow.resolve.keys import HubRule, hub_values, identifier_keys
-from undertow.resolve.records import build_parties
+from undertow.resolve.records import ACCOUNT_LINK, PHONE_LINK, build_parties
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -55,9 +55,11 @@ def prepare(store: Store, rule: HubRule | None = None) -> Prepared:
                            nullif(list_sort(list_distinct(list_concat(
                                coalesce(p.counterparties, []),
                                list_transform(list_filter(coalesce(p.phones, []),
-                                   lambda x: list_contains(hub.phones, x)), lambda x: 'tel:' || x),
+                                   lambda x: list_contains(hub.phones, x)),
+                                   lambda x: '{PHONE_LINK}' || x),
                                list_transform(list_filter(coalesce(p.accounts, []),
-                                   lambda x: list_contains(hub.accounts, x)), lambda x: '#' || x)
+                                   lambda x: list_contains(hub.accounts, x)),
+                                   lambda x: '{ACCOUNT_LINK}' || x)
                            ))), []) AS counterparties
                     FROM resolve_parties_raw p CROSS JOIN hub)
             ),
@@ -91,8 +93,9 @@ BLOCKING_ONLY = ("name_block", "skel_block", "skel_single", "id_deletions")
 
 
 def _blocking_keys(parties: str) -> str:
-    """SQL (continuing a WITH) of each record's ``unique_id``, ``phones``, ``accounts`` and
-    ``phone1`` with the blocking keys that adapt to the data, in ``unique_id`` order:
+    """SQL (continuing a WITH) of each record's ``unique_id``, ``phones``, ``accounts``,
+    ``counterparties`` and ``phone1`` with the blocking keys that adapt to the data, in
+    ``unique_id`` order:
 
     * ``name_block`` -- the name's words, or words + birth year where as many records as
       a common skeleton pair carry the same name ("Ali", "Nazia Safi");

@@ -61,6 +61,11 @@ LINK_SIDES: tuple[tuple[str, str, str], ...] = (
     ("Trip", "involved", "x"),
     ("Event", "involved", "x"),
 )
+# How a counterpart that is not a record is written among a record's ``counterparties``:
+# an account by its (normalised) number, whichever agency's record of it was paid; a
+# hub phone the record carries (``pipeline.py``) by the number.
+ACCOUNT_LINK = "#"
+PHONE_LINK = "tel:"
 FACT_PROPS = (
     "birthDate",
     "nationality",
@@ -217,11 +222,12 @@ def build_parties(
             -- customer, so two records holding one account are most likely one holder
             -- (a joint account's second holder differs by name; a shop's account that
             -- many names hold is a hub, removed in ``pipeline.py``).
-            -- Materialised, so that the length test on a normalised number runs on
+            -- Normalised once, for the accounts held and the accounts paid into, and
+            -- materialised, so that the length test on a normalised number runs on
             -- account numbers only: pushed into the scan of statements, it ran the
             -- regular expression on every statement first (3 s at a million records).
             account_numbers AS MATERIALIZED (
-                SELECT entity_id, value FROM statements
+                SELECT entity_id, {normalised("value")} AS number FROM statements
                 WHERE prop IN {sql_strings(ACCOUNT_NUMBER_PROPS)} AND {_only(None, scope)}
             ),
             held AS (
@@ -237,9 +243,7 @@ def build_parties(
                       SELECT value AS owner, entity_id AS asset FROM statements
                       WHERE schema = 'CryptoWallet' AND prop = 'holder'
                         AND {_only(only, scope, column="value")}) h
-                JOIN (SELECT entity_id, {normalised("value")} AS number
-                      FROM account_numbers) n
-                  ON n.entity_id = h.asset
+                JOIN account_numbers n ON n.entity_id = h.asset
                 WHERE length(n.number) >= {MIN_KEY_LENGTH}
                 GROUP BY h.owner
             ),
@@ -255,13 +259,13 @@ def build_parties(
             counterparts AS (
                 SELECT mine.value AS entity_id,
                        list_sort(list_distinct(list(
-                           coalesce('#' || n.number, other.value)))) AS counterparties
+                           coalesce('{ACCOUNT_LINK}' || n.number, other.value))))
+                           AS counterparties
                 FROM sides mine JOIN sides other
                   ON other.link = mine.link AND other.value <> mine.value
                  AND (other.side = 'x') = (mine.side = 'x')
                  AND (other.side <> mine.side OR mine.side = 'x')
-                LEFT JOIN (SELECT entity_id, {normalised("value")} AS number
-                           FROM account_numbers) n ON n.entity_id = other.value
+                LEFT JOIN account_numbers n ON n.entity_id = other.value
                 WHERE {_only(only, None, of="mine", column="value")}
                 GROUP BY mine.value
             )

@@ -4,9 +4,9 @@ Identifier edges (strong identifiers that are not hubs), Splink pairs above the
 threshold, and positive judgements are clustered with negative judgements as
 constraints (``clusters.py``). That first clustering resolves what the records are
 linked to; cross-agency pairs are then weighed again by the counterparts they share
-(``context.py``), and clustered once more. The trained model is kept with the run: the next run
-reuses it unless asked to retrain, or unless the number of party records has grown by
-half since it was trained, so a new report does not cost a new EM training.
+(``context.py``), and clustered once more. The trained model is kept with the run: the
+next run reuses it unless asked to retrain, or unless the number of party records has
+grown by half since it was trained, so a new report does not cost a new EM training.
 """
 
 from __future__ import annotations

@@ -59,8 +59,18 @@ def canonical_entity(store: Store, scope: Scope, canonical_id: str) -> Entity:
 
 
 def canonical_of(store: Store, entity_id: str) -> str | None:
-    row = store.one("SELECT canonical_id FROM canonical WHERE entity_id = ?", [entity_id])
-    return None if row is None else str(row[0])
+    return canonical_ids(store, [entity_id]).get(entity_id)
+
+
+def canonical_ids(store: Store, entity_ids: list[str]) -> dict[str, str]:
+    """Record id -> canonical id, for those of ``entity_ids`` the latest run clustered."""
+    if not entity_ids:
+        return {}
+    rows = store.fetchall(
+        "SELECT entity_id, canonical_id FROM canonical WHERE list_contains(?, entity_id)",
+        [entity_ids],
+    )
+    return {str(e): str(c) for e, c in rows}
 
 
 def visible_clusters(store: Store, scope: Scope, batch: int = 50_000) -> Iterator[dict[str, Any]]:
