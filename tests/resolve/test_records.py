@@ -63,3 +63,63 @@ def test_every_party_record_has_its_names_features(
         assert (got_tokens, got_shapes) == (expected.tokens, expected.skeletons), entity
         checked += 1
     assert checked > 1000
+
+
+def test_an_account_is_a_counterpart_by_its_number_and_a_placeholder_is_no_number(
+    tmp_path: Path,
+) -> None:
+    """Two agencies' payments into one IBAN meet at the number; payments into accounts
+    both written "N/A" do not meet at "NA"."""
+    from tests.conftest import entity, person, write_jsonl
+    from undertow.resolve.keys import MIN_KEY_LENGTH
+    from undertow.resolve.records import ACCOUNT_LINK
+    from undertow.service import Submission
+    from undertow.store import Store
+
+    store = Store.open(tmp_path / "c.duckdb")
+    svc = Service(store)
+    for agency, number in (
+        ("UK-NCA", "GB33 BUKB 2020 1555 5555 55"),
+        ("DE-BKA", "GB33BUKB20201555555555"),
+    ):
+        path = write_jsonl(
+            tmp_path / f"{agency}.json",
+            [
+                person("payer", name="Dara Salar"),
+                entity("acct", "BankAccount", iban=number),
+                entity("blank", "BankAccount", accountNumber="N/A"),
+                entity(
+                    "p1",
+                    "Payment",
+                    payer="payer",
+                    beneficiaryAccount="acct",
+                    amount="900",
+                    currency="EUR",
+                    date="2024-05-01",
+                ),
+                entity(
+                    "p2",
+                    "Payment",
+                    payer="payer",
+                    beneficiaryAccount="blank",
+                    amount="90",
+                    currency="EUR",
+                    date="2024-05-02",
+                ),
+            ],
+        )
+        svc.ingest_files([path], Submission(agency, f"{agency}-R", "H0", "all", "B2"))
+    parties = build_parties(store)
+    linked = dict(
+        zip(
+            parties.column("unique_id").to_pylist(),
+            parties.column("counterparties").to_pylist(),
+            strict=True,
+        )
+    )
+    for agency in ("UK-NCA", "DE-BKA"):
+        got = set(linked[f"{agency}.payer"])
+        assert f"{ACCOUNT_LINK}GB33BUKB20201555555555" in got
+        assert f"{agency}.blank" in got
+        assert not [c for c in got if c.startswith(ACCOUNT_LINK) and len(c) - 1 < MIN_KEY_LENGTH]
+    store.close()

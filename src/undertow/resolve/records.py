@@ -222,13 +222,17 @@ def build_parties(
             -- customer, so two records holding one account are most likely one holder
             -- (a joint account's second holder differs by name; a shop's account that
             -- many names hold is a hub, removed in ``pipeline.py``).
-            -- Normalised once, for the accounts held and the accounts paid into, and
-            -- materialised, so that the length test on a normalised number runs on
-            -- account numbers only: pushed into the scan of statements, it ran the
-            -- regular expression on every statement first (3 s at a million records).
+            -- Normalised once, for the accounts held and the accounts paid into; a
+            -- placeholder ("N/A") is no number. Materialised, so that the length test
+            -- on a normalised number runs on account numbers only: pushed into the
+            -- scan of statements, it ran the regular expression on every statement
+            -- first (3 s at a million records).
             account_numbers AS MATERIALIZED (
-                SELECT entity_id, {normalised("value")} AS number FROM statements
-                WHERE prop IN {sql_strings(ACCOUNT_NUMBER_PROPS)} AND {_only(None, scope)}
+                SELECT * FROM (
+                    SELECT entity_id, {normalised("value")} AS number FROM statements
+                    WHERE prop IN {sql_strings(ACCOUNT_NUMBER_PROPS)}
+                      AND {_only(None, scope)})
+                WHERE length(number) >= {MIN_KEY_LENGTH}
             ),
             held AS (
                 SELECT h.owner AS entity_id, list_sort(list_distinct(list(n.number)))
@@ -244,7 +248,6 @@ def build_parties(
                       WHERE schema = 'CryptoWallet' AND prop = 'holder'
                         AND {_only(only, scope, column="value")}) h
                 JOIN account_numbers n ON n.entity_id = h.asset
-                WHERE length(n.number) >= {MIN_KEY_LENGTH}
                 GROUP BY h.owner
             ),
             -- The other side of every link a party is on; an account by its number, so
