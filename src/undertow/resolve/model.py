@@ -242,16 +242,16 @@ def train(linker: Any, *, max_pairs: float = 2e6, seed: int = 7) -> None:
 
     # No session blocks on the name: namesakes would pass for matches there and teach
     # the model that matches often disagree on everything else.
-    for rule in (block_on("dob_exact"), block_on("phone1")):
+    for column in ("dob_exact", "phone1"):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True, max_pairs=max_pairs
+                block_on(column), estimate_without_term_frequencies=True, max_pairs=max_pairs
             )
         except EMTrainingException:
             # A small store may have no pairs in a blocking at all: the comparisons that
             # session would train keep Splink's starting values (the run says it trained,
             # the explanation shows the weights).
-            log.warning("EM session on %s found no record pairs; skipped", rule)
+            log.warning("EM session blocked on %s found no record pairs; skipped", column)
 
 
 PRIOR_RECALL = 0.3
