@@ -192,6 +192,29 @@ def test_what_a_front_passes_on_to_the_network_was_not_spent() -> None:
     assert reached["boss"].evidence["kept_eur"] == pytest.approx(3600, rel=0.01)
 
 
+def test_a_payment_a_laundering_typology_cites_is_not_a_purchase() -> None:
+    # The mule's invoice to the front is a pass-through's second leg: money moving on.
+    # The front keeps half of it (no onward payment recorded), which would otherwise
+    # count as the mule's spending; his car from the dealer still does.
+    rows = [
+        *_fares(),
+        ("col", "mule", 6, 9000.0),
+        ("mule", "front", 6, 4000.0),
+        ("mule", "dealer", 8, 4000.0),
+        ("front", "boss", 9, 2000.0),
+    ]
+    tables = _tables(rows, {"front": "Company", "dealer": "Company"})
+    plain = _rank(tables)
+    assert plain["mule"].evidence["spent_on_purchases_eur"] == pytest.approx(4000 + 2000, rel=0.01)
+    passed = {"T.p6", "T.p7"}  # the collector's payment in, the invoice out
+    cited = _rank(tables, laundering_payments=passed)
+    # Seeded and reached from the fares, the collector's payment is counted once.
+    assert cited["mule"].evidence["customer_money_received_eur"] == pytest.approx(9000)
+    assert cited["mule"].evidence["spent_on_purchases_eur"] == pytest.approx(4000, rel=0.01)
+    assert cited["mule"].score < plain["mule"].score
+    assert cited["boss"].evidence["kept_eur"] == pytest.approx(2000, rel=0.01)
+
+
 def test_hawala_mirror_settlement_is_not_taken_for_smuggling_money() -> None:
     # Two honest shops settle a relative's remittance by mirrored hawala: the scan may
     # find it, but the recipient is no organiser.

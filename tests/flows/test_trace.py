@@ -82,6 +82,17 @@ def test_hops_follow_the_chain_and_stop_at_the_limit() -> None:
     assert round(t.nodes["B"].received - t.nodes["B"].sent, 2) == 10.0
 
 
+@pytest.mark.parametrize("method", ["fifo", "haircut"])
+def test_a_seed_payment_the_trace_reaches_again_is_not_counted_twice(method: str) -> None:
+    # Both the deposit and its pass-through are seeds: C received 90, once.
+    rows = [("A", "B", 1, 100.0), ("B", "C", 2, 90.0), ("C", "D", 3, 80.0)]
+    t = run(rows, [], method=method, seed_payments=["T.p1", "T.p2"])
+    assert received(t, "C") == 90.0
+    assert received(t, "D") == 80.0
+    assert [(p.hop, p.local_id) for p in t.payments] == [(1, "p1"), (1, "p2"), (2, "p3")]
+    assert t.seed_total == 190.0
+
+
 def test_backward_finds_who_paid_for_it() -> None:
     fifo = run(MIXED, ["D"], direction="backward", method="fifo")
     assert round(fifo.nodes["A"].sent, 2) == 100.0

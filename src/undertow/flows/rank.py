@@ -21,7 +21,9 @@ and comes to rest with the people the business works for. The ranking follows it
    people -- keeps nothing it took in by hawala, which is in transit to the other shop
    however the records fail to show the pay-out) plus what they *spend* on goods and
    services (money paid into a business counts in the share the business keeps: what a
-   front passes on to the network was not spent, it travels on); times ``sqrt(purity)``
+   front passes on to the network was not spent, it travels on; and a payment a
+   laundering typology cites is never a purchase: the typology says the money moves on,
+   as when a mule pays a front's invoice); times ``sqrt(purity)``
    -- the share of all their incoming money that is smuggling money, so a busy shop that
    handles a little of it does not outrank a man who lives on it; times
    ``log2(1 + sources)`` -- the distinct payers it came through (the top is fed by many
@@ -127,7 +129,8 @@ def rank(
         seed_payments=sorted(seeds),
     )
     inflow = _inflow(tables.payments)
-    rows = _score(result, front, customers, inflow, kinds, names, tables.hidden, shops)
+    layering = (laundering_payments or set()) & known
+    rows = _score(result, front, customers, inflow, kinds, names, tables.hidden, shops, layering)
     rows.sort(key=lambda r: (-r.score, r.canonical_id))
     scored = [r for r in rows if r.score > 0]
     return Ranking(scored[:top], len(seeds), result.seed_total, {r.canonical_id: r for r in rows})
@@ -176,6 +179,7 @@ def _score(
     names: dict[str, str | None],
     hidden: set[str],
     shops: set[str],
+    layering: set[str],
 ) -> list[Ranked]:
     received: dict[str, float] = defaultdict(float)
     sent: dict[str, float] = defaultdict(float)
@@ -199,7 +203,13 @@ def _score(
         if p.hop == 1 and p.payment in customers:
             first_hand.add(p.dst)
         incoming[p.dst].append(p)
-        if kinds.get(p.dst) in _BUSINESS and result.nodes[p.dst].stop == "purchase":
+        # A payment a laundering typology cites is money moving on, whatever the business
+        # paid: a mule's invoice to a front is layering, not a purchase.
+        if (
+            kinds.get(p.dst) in _BUSINESS
+            and result.nodes[p.dst].stop == "purchase"
+            and p.payment not in layering
+        ):
             spent[p.src] += p.traced * retained(p.dst)
     rows = []
     for node, got in received.items():

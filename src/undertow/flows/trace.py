@@ -181,14 +181,16 @@ def trace(
     """Trace from ``seeds`` (node ids) over the ``payments`` table registered in
     ``engine``: the first hop is every payment they made (forward) or received
     (backward) -- or, with ``seed_payments``, just those payments (the seeds are then
-    where the money is not followed back into). ``stop_at`` are nodes the money is not
-    followed through (the reader's hidden nodes: shown with a hit notice, never traced
-    beyond); ``kinds`` maps nodes to their FtM schema, to tell a purchase (a company
-    keeps the money) from a sink. Amounts under ``dust`` times the first hop's total
-    (and under a cent) are not followed; nor is money through a node with more than
-    ``pool`` payments (an exchange, a bank's suspense account, a busy money-transfer
-    business: its funds are pooled with thousands of others'). With ``prepared``, the
-    histories come from :func:`prepare_history` instead of being worked out per hop."""
+    where the money is not followed back into; a seed payment is all seed money, so
+    where the trace reaches one again it is not counted twice). ``stop_at`` are nodes
+    the money is not followed through (the reader's hidden nodes: shown with a hit
+    notice, never traced beyond); ``kinds`` maps nodes to their FtM schema, to tell a
+    purchase (a company keeps the money) from a sink. Amounts under ``dust`` times the
+    first hop's total (and under a cent) are not followed; nor is money through a node
+    with more than ``pool`` payments (an exchange, a bank's suspense account, a busy
+    money-transfer business: its funds are pooled with thousands of others'). With
+    ``prepared``, the histories come from :func:`prepare_history` instead of being
+    worked out per hop."""
     if method not in METHODS:
         raise ConfigError(f"unknown tracing method {method!r} (known: {', '.join(METHODS)})")
     if direction not in DIRECTIONS:
@@ -206,6 +208,7 @@ def trace(
     floor = max(CENT, dust * sum(tainted.column("traced").to_pylist()))
     end = "dst" if forward else "src"
     stops = pa.array(sorted(blocked), pa.string())
+    seeded = pa.array(sorted(set(seed_payments)), pa.string()) if seed_payments else None
     for hop in range(1, hops + 1):
         result.payments += _traced(hop, tainted)
         if hop == hops:
@@ -214,6 +217,13 @@ def trace(
         if not onward.num_rows:
             break
         tainted, pooled = _step(engine, onward, forward, method, window_days, floor, prepared, pool)
+        if seeded is not None:
+            # A seed payment reached again is the seed's money already, all of it, and
+            # is followed on from the first hop: counted again, the money it carries
+            # would be counted twice from here on (a mule "receiving" twice his
+            # payment, when the collector's deposit and the mule's pass-through are
+            # both seeds).
+            tainted = tainted.filter(pc.invert(pc.is_in(tainted.column("payment"), seeded)))
         result.pools |= pooled
     _tally(result, forward, blocked, kinds or {})
     return result
