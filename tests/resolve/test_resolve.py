@@ -194,6 +194,49 @@ def test_a_namesake_on_another_crossing_is_not_corroborated(
     assert {s.comparison: s for s in same.steps}["corroboration"].match_weight == 0
 
 
+def test_corroboration_is_weighed_again_until_the_clusters_stand(
+    resolved: tuple[Service, Path], tmp_path: Path
+) -> None:
+    """A man known by name alone whose one link is an associate known by name alone,
+    who crossed with passengers both agencies resolve: the associate is merged by the
+    crossing; the man only once the associate is one cluster, a clustering later. What
+    explain shows on the final clusters is what decided them."""
+    from tests.resolve.conftest import crossing
+
+    svc, _ = resolved
+    passengers = [
+        ("Hiwa Jalal", "K9003001"),
+        ("Shwan Omer", "K9003002"),
+        ("Rzgar Aziz", "K9003003"),
+    ]
+    for agency, n, name, friend in (
+        ("UK-NCA", 1, "Bestun HAWRAMI", "Zryan SHAQLAWAYI"),
+        ("DE-BKA", 2, "Bestun Hawrami", "Zrjan Schaqlawaji"),
+    ):
+        aboard = [
+            person(f"ch-pax-{i}", name=p, passportNumber=doc)
+            for i, (p, doc) in enumerate(passengers)
+        ]
+        records = [
+            *crossing(f"ch-ev-{n}", [person(f"ch-b-{n}", name=name), *aboard]),
+            person(f"ch-z-{n}", name=friend),
+            entity(f"ch-as-{n}", "Associate", person=f"ch-z-{n}", associate=f"ch-b-{n}"),
+        ]
+        path = write_jsonl(tmp_path / f"{agency}.json", records)
+        svc.ingest_files([path], Submission(agency, f"{agency}-CH", "H0", "all", "B2"))
+    svc.resolve()
+    assert canon(svc, "UK-NCA.ch-b-1") == canon(svc, "DE-BKA.ch-b-2")
+    assert canon(svc, "UK-NCA.ch-z-1") == canon(svc, "DE-BKA.ch-z-2")
+    why = svc.explain("UK-NCA.ch-z-1", "DE-BKA.ch-z-2")
+    step = {s.comparison: s for s in why.steps}["corroboration"]
+    assert step.level == "1 resolved counterpart in common across agencies"
+    assert why.match_probability >= 0.8
+    (estimate,) = svc.store.fetchall(
+        "SELECT corroboration FROM resolution_runs ORDER BY finished_at DESC LIMIT 1"
+    )[0]
+    assert json.loads(estimate)["rounds"] >= 2
+
+
 def test_corroboration_is_explained_on_the_readers_view_only(
     resolved: tuple[Service, Path], tmp_path: Path
 ) -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -48,6 +48,10 @@ class Corroboration:
     """Confident cross-agency pairs (both with counterparts) m was estimated from."""
     crossed: int = 0
     """Pairs the weight moved across the merge threshold, either way."""
+    rounds: int = 1
+    """Clusterings the pairs were weighed on before the clustering stood (the run's)."""
+    crossed_pairs: frozenset[tuple[str, str]] = field(default=frozenset(), compare=False)
+    """Those pairs, as (``unique_id_l``, ``unique_id_r``): not kept with the run."""
 
     @property
     def shared_weight(self) -> float:
@@ -61,7 +65,7 @@ class Corroboration:
         return self.shared_weight if shared > 0 else self.unshared_weight
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if k != "crossed_pairs"}
 
 
 def corroborate(
@@ -161,12 +165,16 @@ def corroborate(
             """
         )
         crossed = con.execute(
-            "SELECT count(*) FROM ctx_weighed WHERE (before >= ?) <> (match_probability >= ?)",
+            """
+            SELECT unique_id_l, unique_id_r FROM ctx_weighed
+            WHERE (before >= ?) <> (match_probability >= ?)
+            """,
             [threshold, threshold],
-        ).fetchall()[0][0]
+        ).fetchall()
         weighed = con.sql(
             "SELECT unique_id_l, unique_id_r, match_probability, match_weight FROM ctx_weighed"
         ).to_arrow_table()
     finally:
         con.close()
-    return weighed, replace(estimate, crossed=int(crossed))
+    pairs_crossed = frozenset((str(a), str(b)) for a, b in crossed)
+    return weighed, replace(estimate, crossed=len(pairs_crossed), crossed_pairs=pairs_crossed)

@@ -4,9 +4,10 @@ Identifier edges (strong identifiers that are not hubs), Splink pairs above the
 threshold, and positive judgements are clustered with negative judgements as
 constraints (``clusters.py``). That first clustering resolves what the records are
 linked to; cross-agency pairs are then weighed again by the counterparts they share
-(``context.py``), and clustered once more. The trained model is kept with the run: the
-next run reuses it unless asked to retrain, or unless the number of party records has
-grown by half since it was trained, so a new report does not cost a new EM training.
+(``context.py``), and clustered again, until the clustering stands. The trained model
+is kept with the run: the next run reuses it unless asked to retrain, or unless the
+number of party records has grown by half since it was trained, so a new report does
+not cost a new EM training.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLD = 0.8
 RETRAIN_GROWTH = 1.5
+CORROBORATION_ROUNDS = 4
+"""Most times the pairs are weighed on a new clustering (``_corroborated``)."""
 
 
 @dataclass(frozen=True)
@@ -103,11 +106,8 @@ def resolve(
     ]
     cannot = [pair for pair, j in judged.items() if j is Judgement.NEGATIVE]
     first = representatives(_edges(store, pairs, threshold, positive), cannot)
-    pairs, corroboration = corroborate(prepared.parties, pairs, first, threshold)
-    representative = (
-        first
-        if corroboration is None or not corroboration.crossed
-        else representatives(_edges(store, pairs, threshold, positive), cannot)
+    pairs, representative, corroboration = _corroborated(
+        store, prepared.parties, pairs, first, threshold, positive, cannot
     )
     secret = store.secret("canonical")
     run_id = hashlib.sha1(f"{started.isoformat()}|{by_user}".encode()).hexdigest()[:16]
@@ -129,6 +129,67 @@ def resolve(
     )
     log.info("resolution run %s: %s", run_id, summary)
     return summary
+
+
+def _corroborated(
+    store: Store,
+    parties: pa.Table,
+    pairs: pa.Table,
+    first: pa.Table,
+    threshold: float,
+    positive: list[Edge],
+    cannot: list[tuple[str, str]],
+) -> tuple[pa.Table, pa.Table, Corroboration | None]:
+    """Splink's ``pairs`` weighed by corroboration, the clustering they make, and the
+    last estimate. Corroboration reads a clustering and changes it: a counterpart resolved
+    only once the weights have merged its records is shared only then. So the pairs are
+    weighed again on each new clustering (always from Splink's own weights) until the
+    clustering stands, at most ``CORROBORATION_ROUNDS`` times: then what explain counts
+    on the final clusters is what decided them."""
+    representative, weighed, estimate = first, pairs, None
+    watched = _linked_records(parties)
+    crossing: frozenset[tuple[str, str]] = frozenset()
+    for rounds in range(1, CORROBORATION_ROUNDS + 1):
+        again, found = corroborate(parties, pairs, representative, threshold)
+        if found is None:
+            break
+        weighed, estimate = again, replace(found, rounds=rounds)
+        if found.crossed_pairs == crossing:
+            # The same pairs across the threshold as the clustering in hand was made
+            # with (none, the first time: Splink's own): it stands.
+            return weighed, representative, estimate
+        crossing = found.crossed_pairs
+        clustered = representatives(_edges(store, weighed, threshold, positive), cannot)
+        # The weights read only the clusters of linked records and of their
+        # counterparts: where none of those moved, weighing again gives the same pairs.
+        if not _moved(representative, clustered, watched):
+            return weighed, clustered, estimate
+        representative = clustered
+    return weighed, representative, estimate
+
+
+def _linked_records(parties: pa.Table) -> pa.Array:
+    """The records corroboration reads the cluster of: those with counterparts, and the
+    counterparts."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    linked = parties.filter(pc.is_valid(parties.column("counterparties")))
+    ids = linked.column("unique_id").combine_chunks()
+    counterparts = pc.list_flatten(linked.column("counterparties")).combine_chunks()
+    return pc.unique(pa.concat_arrays([ids.cast(pa.string()), counterparts.cast(pa.string())]))
+
+
+def _moved(before: pa.Table, after: pa.Table, records: pa.Array) -> bool:
+    """Whether any of ``records`` has another representative in ``after`` than in
+    ``before`` (a record on no edge is its own)."""
+    import pyarrow.compute as pc
+
+    def label(clusters: pa.Table) -> pa.Array:
+        at = pc.index_in(records, value_set=clusters.column("entity_id").combine_chunks())
+        return pc.coalesce(clusters.column("representative").take(at), records)
+
+    return not pc.all(pc.equal(label(before), label(after))).as_py()
 
 
 def _edges(store: Store, pairs: pa.Table, threshold: float, positive: list[Edge]) -> pa.Table:
