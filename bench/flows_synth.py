@@ -7,7 +7,8 @@ For each seed: synthesise, ingest, resolve, then as the store's administrator:
 * **typologies** -- ``undertow flows typologies``. A planted instance is found when a
   detection of the same typology cites one of its payments; a detection is right when
   it cites a payment of a planted instance of its typology. Recall and precision per
-  typology (the truth's ``front_business`` has no scan of its own and is listed apart);
+  typology (the truth's ``front_business`` has no scan of its own and is listed apart),
+  and how many detections cite a payment of a planted instance of any typology;
 * **rank** -- ``undertow flows rank``: the organisers and financiers (true people)
   among the true people behind the top 10 canonical ids, and the roles of those ten.
 """
@@ -29,14 +30,18 @@ TARGET_ROLES = ("organiser", "financier")
 
 def typology_scores(
     found: list[Any], truth: dict[str, Any]
-) -> dict[str, tuple[int, int, int, int]]:
-    """typology -> (planted, found, detections, right)."""
+) -> dict[str, tuple[int, int, int, int, int]]:
+    """typology -> (planted, found, detections, right, on planted money): the last
+    counts detections citing a payment of a planted instance of *any* typology -- a
+    pass-through found on a cycle's legs is wrong for the pass-through row, but it is
+    the network's money an investigator is shown."""
     planted: dict[str, list[set[tuple[str, str]]]] = defaultdict(list)
     for t in truth["typologies"]:
         planted[t["typology"]].append({(p["agency"], p["entity_id"]) for p in t["payments"]})
     by_typology: dict[str, list[set[tuple[str, str]]]] = defaultdict(list)
     for d in found:
         by_typology[d.typology].append(set(d.payments))
+    laundering = set().union(*(t for truths in planted.values() for t in truths))
     out = {}
     for typology in sorted(set(planted) | set(by_typology)):
         truths, detections = planted.get(typology, []), by_typology.get(typology, [])
@@ -44,7 +49,8 @@ def typology_scores(
         evidence = set().union(*truths) if truths else set()
         hit = sum(1 for t in truths if t & cited)
         right = sum(1 for d in detections if d & evidence)
-        out[typology] = (len(truths), hit, len(detections), right)
+        on_planted = sum(1 for d in detections if d & laundering)
+        out[typology] = (len(truths), hit, len(detections), right, on_planted)
     return out
 
 
@@ -85,13 +91,17 @@ def main() -> None:
             print(
                 f"seed {seed}, {args.size}/{args.profile}: scan {scan_s:.1f} s, rank {rank_s:.1f} s"
             )
-            print("  typology        planted  found  recall | detections  right  precision")
-            for typology, (n, hit, det, right) in typology_scores(found, truth).items():
+            print(
+                "  typology        planted  found  recall | detections  right  precision"
+                " | on any planted money"
+            )
+            for typology, (n, hit, det, right, on) in typology_scores(found, truth).items():
                 recall = f"{hit / n:.2f}" if n else "  - "
                 precision = f"{right / det:.2f}" if det else "  - "
+                share = f"{on / det:.2f}" if det else "  - "
                 print(
                     f"  {typology:<15} {n:>7} {hit:>6}  {recall:>6} | {det:>10} {right:>6}  "
-                    f"{precision:>9}"
+                    f"{precision:>9} | {on:>5} ({share})"
                 )
             print(f"  rank: {rank_scores(store, ranking.rows, truth)}")
             store.close()

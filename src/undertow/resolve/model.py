@@ -57,7 +57,7 @@ def _levels() -> tuple[Any, Any]:
     def common(column: Any, dialect: Any) -> str:
         column.col_expression.sql_dialect = dialect
         left, right = column.col_expression.name_l, column.col_expression.name_r
-        return f"len(list_filter({left}, x -> list_contains({right}, x)))"
+        return f"len(list_filter({left}, lambda x: list_contains({right}, x)))"
 
     class InCommon(cll.ArrayIntersectLevel):
         def create_sql(self, sql_dialect: Any) -> str:
