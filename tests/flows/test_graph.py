@@ -125,3 +125,76 @@ def test_a_reader_sees_only_their_payments_and_notices_for_hidden_ends(
     assert not de.hidden
     names = " ".join(str(r["name"]) for r in rows(fr.nodes))
     assert "Verdeckter" not in names
+
+
+def _ends_store(tmp_path: Path, uk_rows: list[Any], de_rows: list[Any]) -> Store:
+    """Two agencies' records of payments between one British and one German account."""
+    uk = write_jsonl(
+        tmp_path / "uk.json",
+        [ent("gb", "BankAccount", iban="GB29 NWBK 6016 1331 9268 19"), *uk_rows],
+    )
+    de = write_jsonl(
+        tmp_path / "de.json",
+        [ent("de", "BankAccount", iban="DE89 3704 0044 0532 0130 00"), *de_rows],
+    )
+    s = Store.open(tmp_path / "ends.duckdb")
+    svc = Service(s)
+    # The British records are for the British alone.
+    svc.ingest_files([uk], Submission("UK-NCA", "R-1", "H2", "UK-NCA", "B2"))
+    svc.ingest_files([de], Submission("DE-BKA", "B-1", "H1", "all", "B2"))
+    svc.resolve(retrain=True)
+    return s
+
+
+def _sent(eid: str, account: str, other: str, amount: str, currency: str, day: str) -> Any:
+    return ent(
+        eid,
+        "Payment",
+        payerAccount=account,
+        beneficiaryAccount=other,
+        amount=amount,
+        currency=currency,
+        date=day,
+    )
+
+
+def test_a_transfer_recorded_at_both_ends_in_two_currencies_counts_once(tmp_path: Path) -> None:
+    # The payer's statement (pounds, 5 March) and the payee's (euros, credited 6 March,
+    # at the bank's own rate): one transfer. Two weeks later a second, seen by the payer's
+    # side only; and the German file's own earlier payment in pounds stays its own.
+    gb_iban = "GB29NWBK60161331926819"
+    uk_rows = [
+        _sent("gbp-1", "gb", "de-x", "4,300.00", "GBP", "2024-03-05"),
+        ent("de-x", "BankAccount", iban="DE89370400440532013000"),
+        _sent("gbp-2", "gb", "de-x", "4,300.00", "GBP", "2024-03-19"),
+    ]
+    de_rows = [
+        ent("gb-x", "BankAccount", iban=gb_iban),
+        _sent("eur-1", "gb-x", "de", "4.920,00", "EUR", "2024-03-06"),
+    ]
+    store = _ends_store(tmp_path, uk_rows, de_rows)
+    got = {r["local_id"] for r in rows(payment_tables(store, Scope.everything()).payments)}
+    assert got == {"gbp-1", "gbp-2"}
+    # A reader who sees one end only keeps it.
+    de = {r["local_id"] for r in rows(payment_tables(store, Scope.of_agency("DE-BKA")).payments)}
+    assert de == {"eur-1"}
+
+
+def test_one_agencys_records_or_amounts_far_apart_are_never_one_transfer(
+    tmp_path: Path,
+) -> None:
+    uk_rows = [
+        ent("de-x", "BankAccount", iban="DE89370400440532013000"),
+        # Structuring on consecutive days, in pounds and in euros, by one agency.
+        _sent("u-1", "gb", "de-x", "8,000.00", "GBP", "2024-03-05"),
+        _sent("u-2", "gb", "de-x", "9,350.00", "EUR", "2024-03-06"),
+    ]
+    de_rows = [
+        ent("gb-x", "BankAccount", iban="GB29NWBK60161331926819"),
+        # 20% away from the pounds, and three days after: other payments.
+        _sent("d-1", "gb-x", "de", "7.500,00", "EUR", "2024-03-05"),
+        _sent("d-2", "gb-x", "de", "9.350,00", "GBP", "2024-03-09"),
+    ]
+    store = _ends_store(tmp_path, uk_rows, de_rows)
+    got = {r["local_id"] for r in rows(payment_tables(store, Scope.everything()).payments)}
+    assert got == {"u-1", "u-2", "d-1", "d-2"}

@@ -268,3 +268,22 @@ def test_corroboration_is_explained_on_the_readers_view_only(
     step = {s.comparison: s for s in theirs.steps}["corroboration"]
     assert (step.level, step.right, step.match_weight) == ("missing on one side", 0, 0.0)
     assert "rb-ev-2" not in json.dumps(theirs.to_dict())
+
+
+def test_a_store_without_people_resolves_on_identifiers_alone(tmp_path: Path) -> None:
+    """Accounts and payments only (a bank's production): no pair of party records for the
+    model, and no model trained, but the account both agencies hold is one."""
+    from undertow.store import Store
+
+    store = Store.open(tmp_path / "accounts.duckdb")
+    svc = Service(store)
+    for agency, iban in (
+        ("UK-NCA", "GB29 NWBK 6016 1331 9268 19"),
+        ("DE-BKA", "GB29NWBK60161331926819"),
+    ):
+        path = write_jsonl(tmp_path / f"{agency}.json", [entity("acct", "BankAccount", iban=iban)])
+        svc.ingest_files([path], Submission(agency, f"{agency}-ACC", "H0", "all", "B2"))
+    summary = svc.resolve(retrain=True)
+    assert (summary.party_records, summary.pairs, summary.trained) == (0, 0, False)
+    assert canon(svc, "UK-NCA.acct") == canon(svc, "DE-BKA.acct")
+    store.close()

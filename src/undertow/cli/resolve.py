@@ -53,8 +53,13 @@ def render_summary(summary: Any) -> Table:
         ("hub identifiers (links, not merges)", summary.hubs),
     ):
         table.add_row(label, f"{value:,}")
-    model = "trained (EM) in this run" if summary.trained else "reused from an earlier run"
-    table.caption = f"model {model}; merge threshold {summary.threshold}"
+    if summary.party_records < 2:
+        model = "model not used: no pair of party records to score"
+    elif summary.trained:
+        model = "model trained (EM) in this run"
+    else:
+        model = "model reused from an earlier run"
+    table.caption = f"{model}; merge threshold {summary.threshold}"
     return table
 
 

@@ -11,7 +11,9 @@ Account holders come from ``Ownership`` (owner -> asset) and a wallet's ``holder
 account with one holder is folded into that holder, a joint account stays a node of its
 own. The same payment recorded by two agencies (a transfer between two accounts under
 two production orders) is counted once: the copy in the agency holding most records of
-that (source, destination, day, amount, currency) is kept.
+that (source, destination, day, amount, currency) is kept. So is a transfer two
+agencies recorded from its two ends in the two accounts' currencies, a day or two apart
+(``_SECOND_VIEWS``).
 """
 
 from __future__ import annotations
@@ -155,12 +157,14 @@ def payment_tables(store: Store, scope: Scope, rates_path: str | None = None) ->
         )
         payments = store.arrow(
             f"""
-            WITH converted AS ({to_eur_sql("flow_payments", "flow_rates")})
-            SELECT payment, agency, local_id, day, day_precision, amount, currency, eur,
-                   src, dst, src_account, dst_account, src_party, dst_party, reference,
-                   purpose, channel,
-                   row_number() OVER (ORDER BY day, payment) AS seq
-            FROM converted ORDER BY seq
+            WITH converted AS ({to_eur_sql("flow_payments", "flow_rates")}),
+            {_SECOND_VIEWS}
+            SELECT c.payment, c.agency, c.local_id, c.day, c.day_precision, c.amount,
+                   c.currency, c.eur, c.src, c.dst, c.src_account, c.dst_account,
+                   c.src_party, c.dst_party, c.reference, c.purpose, c.channel,
+                   row_number() OVER (ORDER BY c.day, c.payment) AS seq
+            FROM converted c ANTI JOIN second_views d ON d.payment = c.payment
+            ORDER BY seq
             """
         ).cast(PAYMENTS)
         nodes = _nodes(store, where, params)
@@ -168,6 +172,57 @@ def payment_tables(store: Store, scope: Scope, rates_path: str | None = None) ->
         store.con.unregister("flow_rates")
         store.execute("DROP TABLE IF EXISTS temp.flow_payments")
     return PaymentTables(payments, nodes)
+
+
+SETTLEMENT_DAYS = 2
+"""Days between the two ends' records of one transfer (a payment booked on the payer's
+account one day can be credited two days later)."""
+FX_TOLERANCE = 0.05
+"""How far the two ends' amounts of one transfer may differ in euros: each end converts
+at its bank's rate and charges, this table at the month's rate."""
+
+# The same transfer recorded by two agencies from its two ends, in the two accounts'
+# currencies: the payer's statement in pounds, the payee's in euros, a day or two
+# apart. Between the records of one pair of accounts that two agencies hold in
+# different currencies, each record of the lesser agency (fewer records of the pair,
+# then the later name) is the same transfer as its nearest record of the greater --
+# within the settlement days and the tolerance; nearest day, then amount, then the same
+# place among that day's records; each the other's nearest, so one transfer meets one
+# copy and repeated equal payments pair off in order. One agency's records are never
+# taken for one transfer (nor records in one currency: both ends of a transfer in one
+# currency carry the same amount, and are found as exact copies above).
+_SECOND_VIEWS = f"""
+acct AS (
+    SELECT payment, agency, currency, src_account, dst_account, day, eur,
+           count(*) OVER (PARTITION BY src_account, dst_account, agency) AS n_agency,
+           row_number() OVER (PARTITION BY src_account, dst_account, agency, day
+                              ORDER BY eur, payment) AS nth
+    FROM converted
+    WHERE src_account IS NOT NULL AND dst_account IS NOT NULL AND eur > 0),
+pairs_seen AS (
+    SELECT src_account, dst_account FROM acct
+    GROUP BY ALL HAVING count(DISTINCT agency) > 1 AND count(DISTINCT currency) > 1),
+candidates AS (
+    SELECT x.payment AS kept, x.agency AS kept_by, y.payment AS copy, y.agency AS copy_by,
+           abs(date_diff('day', x.day, y.day)) AS dd,
+           abs(x.eur - y.eur) / greatest(x.eur, y.eur) AS gap, abs(x.nth - y.nth) AS dn
+    FROM acct x SEMI JOIN pairs_seen USING (src_account, dst_account)
+    JOIN acct y ON y.src_account = x.src_account AND y.dst_account = x.dst_account
+        AND (x.n_agency > y.n_agency OR (x.n_agency = y.n_agency AND x.agency < y.agency))
+        AND y.currency <> x.currency
+        AND y.day BETWEEN x.day - {SETTLEMENT_DAYS} AND x.day + {SETTLEMENT_DAYS}
+    WHERE abs(x.eur - y.eur) <= {FX_TOLERANCE} * greatest(x.eur, y.eur)),
+nearest_copy AS (
+    SELECT kept, copy_by, min({{'d': dd, 'g': gap, 'n': dn, 'p': copy}}) AS m
+    FROM candidates GROUP BY kept, copy_by),
+nearest_kept AS (
+    SELECT copy, kept_by, min({{'d': dd, 'g': gap, 'n': dn, 'p': kept}}) AS m
+    FROM candidates GROUP BY copy, kept_by),
+second_views AS (
+    SELECT DISTINCT c.copy AS payment FROM candidates c
+    JOIN nearest_copy a ON a.kept = c.kept AND a.copy_by = c.copy_by AND a.m.p = c.copy
+    JOIN nearest_kept b ON b.copy = c.copy AND b.kept_by = c.kept_by AND b.m.p = c.kept)
+"""
 
 
 def _nodes(store: Store, where: str, params: list[str]) -> pa.Table:

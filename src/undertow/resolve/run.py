@@ -91,12 +91,18 @@ def resolve(
     previous = None if retrain else latest_model(store)
     if previous is not None and parties > previous[1] * RETRAIN_GROWTH:
         previous = None
-    step("training the model" if previous is None else "scoring with the saved model")
-    if db_api is None:
-        db_api = api_for(engine)
-    pairs, model = splink_pairs(
-        prepared.parties, model=previous[0] if previous else None, db_api=db_api
-    )
+    trained = previous is None and parties >= 2
+    if parties < 2:
+        # No pair of party records to score (a store of accounts and payments only):
+        # the identifier keys and judgements still cluster; the last model is kept.
+        pairs, model = _no_pairs(), previous[0] if previous else {}
+    else:
+        step("training the model" if trained else "scoring with the saved model")
+        if db_api is None:
+            db_api = api_for(engine)
+        pairs, model = splink_pairs(
+            prepared.parties, model=previous[0] if previous else None, db_api=db_api
+        )
     step("clustering")
     judged = current(store)
     positive = [
@@ -122,13 +128,26 @@ def resolve(
         started,
         by_user,
         engine,
-        previous is None,
+        trained,
         threshold,
         prepared.parties,
         corroboration,
     )
     log.info("resolution run %s: %s", run_id, summary)
     return summary
+
+
+def _no_pairs() -> pa.Table:
+    import pyarrow as pa
+
+    return pa.table(
+        {
+            "unique_id_l": pa.array([], pa.string()),
+            "unique_id_r": pa.array([], pa.string()),
+            "match_probability": pa.array([], pa.float64()),
+            "match_weight": pa.array([], pa.float64()),
+        }
+    )
 
 
 def _corroborated(
