@@ -489,6 +489,12 @@ EVERYTHING: list[Row] = [
     *[(s.replace("S", "S2"), d, day, eur) for s, d, day, eur, *_ in scatter(dst="D2")],
     *gather_scatter(start=40),
     *hawala(),
+    # A car wash's takings, a collector's invoices far above them, and a pay-out to a man.
+    *[(f"fc{i % 12}", "FW", day, 25.0 + i % 5) for i, day in enumerate(range(0, 60, 2))],
+    ("FC", "FW", 20, 6000.0),
+    ("FC", "FW", 22, 6000.0),
+    ("FC", "FW", 25, 6000.0),
+    ("FW", "FB", 26, 9000.0),
 ]
 
 
@@ -496,7 +502,7 @@ def test_scan_orders_detections_and_dicts_have_the_documented_keys() -> None:
     found = run(EVERYTHING, countries=SHOPS)
     kinds = {d.typology for d in found}
     assert {"fan_in", "pass_through", "structuring", "cycle", "scatter_gather"} <= kinds
-    assert {"gather_scatter", "hawala_mirror"} <= kinds
+    assert {"gather_scatter", "hawala_mirror", "front_business"} <= kinds
     assert not any(d.typology == "fan_in" and "S" in d.accounts for d in found)
     keys = [(-d.score, d.typology, d.accounts) for d in found]
     assert keys == sorted(keys)
@@ -538,5 +544,6 @@ def test_the_default_specs_cover_every_typology() -> None:
         "cycle",
         "scatter_gather",
         "gather_scatter",
+        "front_business",
         "hawala_mirror",
     ]

@@ -9,9 +9,11 @@ person the hidden record was matched to.
 
 Account holders come from ``Ownership`` (owner -> asset) and a wallet's ``holder``; an
 account with one holder is folded into that holder, a joint account stays a node of its
-own. The same payment recorded by two agencies (a transfer between two accounts under
-two production orders) is counted once: the copy in the agency holding most records of
-that (source, destination, day, amount, currency) is kept. So is a transfer two
+own. The same payment recorded twice -- by two agencies (a transfer between two accounts
+under two production orders), or on the payer's and the payee's statement in one
+agency's production -- is counted once: of the records of one (source, destination, day,
+amount, currency), those of the view holding most of them are kept, a view being an
+agency and, between two named accounts, the party records it names. So is a transfer two
 agencies recorded from its two ends in the two accounts' currencies, a day or two apart
 (``_SECOND_VIEWS``).
 """
@@ -130,6 +132,15 @@ def payment_tables(store: Store, scope: Scope, rates_path: str | None = None) ->
             placed AS (
                 SELECT e.* EXCLUDE (payer, beneficiary, payer_account, beneficiary_account,
                                     date_text, amount_text),
+                       -- Whose record of the payment this is: the agency's, and between
+                       -- two named accounts, the party records it names. The payer's
+                       -- statement and the payee's name the two ends through different
+                       -- records; one statement names the same ones on every line.
+                       e.agency || CASE
+                           WHEN e.payer_account IS NOT NULL
+                                AND e.beneficiary_account IS NOT NULL
+                           THEN '|' || coalesce(e.payer, '') || '|' || coalesce(e.beneficiary, '')
+                           ELSE '' END AS view,
                        coalesce(e.src_party, hs.owner, e.src_account) AS src,
                        coalesce(e.dst_party, hd.owner, e.dst_account) AS dst,
                        TRY_CAST(e.amount_text AS DOUBLE) AS amount,
@@ -143,15 +154,15 @@ def payment_tables(store: Store, scope: Scope, rates_path: str | None = None) ->
                 LEFT JOIN holder hs ON hs.account = e.src_account
                 LEFT JOIN holder hd ON hd.account = e.dst_account),
             keyed AS (
-                SELECT *, count(*) OVER (PARTITION BY src, dst, day, amount, currency, agency)
-                              AS agency_copies
+                SELECT *, count(*) OVER (PARTITION BY src, dst, day, amount, currency, view)
+                              AS view_copies
                 FROM placed
                 WHERE src IS NOT NULL AND dst IS NOT NULL AND amount > 0 AND day IS NOT NULL),
             chosen AS (
                 SELECT * FROM keyed
                 QUALIFY dense_rank() OVER (PARTITION BY src, dst, day, amount, currency
-                                           ORDER BY agency_copies DESC, agency) = 1)
-            SELECT * EXCLUDE (agency_copies) FROM chosen
+                                           ORDER BY view_copies DESC, view) = 1)
+            SELECT * EXCLUDE (view_copies, view) FROM chosen
             """,
             params,
         )

@@ -35,6 +35,7 @@ import pyarrow as pa
 from undertow.errors import StoreError
 from undertow.flows.engine import Engine
 from undertow.flows.typology_base import NOT_NODES, Typology, render
+from undertow.flows.typology_front import FrontBusiness
 from undertow.flows.typology_hawala import HawalaMirror
 from undertow.flows.typology_nodes import FanIn, FanOut, GatherScatter, PassThrough
 from undertow.flows.typology_paths import Cycle, ScatterGather
@@ -47,6 +48,7 @@ __all__ = [
     "Detection",
     "FanIn",
     "FanOut",
+    "FrontBusiness",
     "GatherScatter",
     "HawalaMirror",
     "PassThrough",
@@ -66,6 +68,7 @@ DEFAULT_SPECS: tuple[Typology, ...] = (
     Cycle(),
     ScatterGather(),
     GatherScatter(),
+    FrontBusiness(),
     HawalaMirror(),
 )
 
