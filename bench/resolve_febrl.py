@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 
@@ -105,22 +105,15 @@ class Clock:
 # -- plain Splink -----------------------------------------------------------------
 
 
-def plain_splink(a: list[Record], b: list[Record]) -> tuple[Clock, dict[tuple[str, str], float]]:
-    """The standard Splink FEBRL4 model; cross-file pairs with their match probability."""
-    import pyarrow as pa
+def plain_settings(link_type: Literal["link_only", "dedupe_only"]) -> Any:
+    """The standard Splink FEBRL model: names, date of birth, SSN, street number and
+    postcode; blocking on each of those."""
     import splink.comparison_library as cl
-    from splink import Linker, SettingsCreator, block_on
-    from splink.backends.duckdb import DuckDBAPI
+    from splink import SettingsCreator, block_on
 
-    clock = Clock()
-    db_api = DuckDBAPI()
-    tables = [
-        db_api.register(pa.Table.from_pylist(rows), dataset_display_name=name)
-        for name, rows in (("febrl_a", a), ("febrl_b", b))
-    ]
     keys = ("given_name", "surname", "date_of_birth", "soc_sec_id", "street_number", "postcode")
-    settings = SettingsCreator(
-        link_type="link_only",
+    return SettingsCreator(
+        link_type=link_type,
         unique_id_column_name="rec_id",
         comparisons=[
             cl.NameComparison("given_name"),
@@ -134,21 +127,22 @@ def plain_splink(a: list[Record], b: list[Record]) -> tuple[Clock, dict[tuple[st
         ],
         blocking_rules_to_generate_predictions=[block_on(k) for k in keys],
     )
-    linker = Linker(tables, settings, log_level=None)
-    clock.lap("register")
+
+
+def plain_pairs(linker: Any) -> dict[tuple[str, str], float]:
+    """Train the plain model (prior, u by sampling, EM on two blockings) and score: the
+    pairs at p >= 0.01 with their match probability."""
+    from splink import block_on
+
     linker.training.estimate_probability_two_random_records_match(
         [block_on("given_name", "surname", "date_of_birth"), block_on("soc_sec_id")], recall=0.6
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"))
-    clock.lap("train (prior, u, EM x2)")
     predictions = linker.inference.predict(threshold_match_probability=0.01)
-    rows = predictions.as_pyarrow_table().select(  # type: ignore[no-untyped-call]
-        ["rec_id_l", "rec_id_r", "match_probability"]
-    )
-    clock.lap("predict")
-    pairs = {
+    rows = predictions.as_pyarrow_table().select(["rec_id_l", "rec_id_r", "match_probability"])
+    return {
         (left, right): p
         for left, right, p in zip(
             rows.column("rec_id_l").to_pylist(),
@@ -157,6 +151,24 @@ def plain_splink(a: list[Record], b: list[Record]) -> tuple[Clock, dict[tuple[st
             strict=True,
         )
     }
+
+
+def plain_splink(a: list[Record], b: list[Record]) -> tuple[Clock, dict[tuple[str, str], float]]:
+    """The standard Splink FEBRL4 model; cross-file pairs with their match probability."""
+    import pyarrow as pa
+    from splink import Linker
+    from splink.backends.duckdb import DuckDBAPI
+
+    clock = Clock()
+    db_api = DuckDBAPI()
+    tables = [
+        db_api.register(pa.Table.from_pylist(rows), dataset_display_name=name)
+        for name, rows in (("febrl_a", a), ("febrl_b", b))
+    ]
+    linker = Linker(tables, plain_settings("link_only"), log_level=None)
+    clock.lap("register")
+    pairs = plain_pairs(linker)
+    clock.lap("train (prior, u, EM x2) and predict")
     return clock, pairs
 
 

@@ -32,7 +32,16 @@ from typing import Any
 import orjson
 
 from common import source_state
-from resolve_febrl import FIELDS, PLAIN_THRESHOLD, Record, connected, entities, true_id
+from resolve_febrl import (
+    FIELDS,
+    PLAIN_THRESHOLD,
+    Record,
+    connected,
+    entities,
+    plain_pairs,
+    plain_settings,
+    true_id,
+)
 from undertow.resolve import PairScores, pair_scores, resolve
 from undertow.service import Service, Submission
 from undertow.store import Store
@@ -57,49 +66,13 @@ def load(name: str) -> list[Record]:
 def plain_splink(records: list[Record]) -> tuple[float, dict[tuple[str, str], float]]:
     """The FEBRL model of ``resolve_febrl.plain_splink``, deduplicating one table."""
     import pyarrow as pa
-    import splink.comparison_library as cl
-    from splink import Linker, SettingsCreator, block_on
+    from splink import Linker
     from splink.backends.duckdb import DuckDBAPI
 
     start = time.perf_counter()
     db_api = DuckDBAPI()
     table = db_api.register(pa.Table.from_pylist(records), dataset_display_name="febrl")
-    keys = ("given_name", "surname", "date_of_birth", "soc_sec_id", "street_number", "postcode")
-    settings = SettingsCreator(
-        link_type="dedupe_only",
-        unique_id_column_name="rec_id",
-        comparisons=[
-            cl.NameComparison("given_name"),
-            cl.NameComparison("surname"),
-            cl.DateOfBirthComparison(
-                "date_of_birth", input_is_string=True, datetime_format="%Y%m%d"
-            ),
-            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [2]),
-            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
-            cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
-        ],
-        blocking_rules_to_generate_predictions=[block_on(k) for k in keys],
-    )
-    linker = Linker(table, settings, log_level=None)
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("given_name", "surname", "date_of_birth"), block_on("soc_sec_id")], recall=0.6
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"))
-    predictions = linker.inference.predict(threshold_match_probability=0.01)
-    rows = predictions.as_pyarrow_table().select(  # type: ignore[no-untyped-call]
-        ["rec_id_l", "rec_id_r", "match_probability"]
-    )
-    pairs = {
-        (left, right): p
-        for left, right, p in zip(
-            rows.column("rec_id_l").to_pylist(),
-            rows.column("rec_id_r").to_pylist(),
-            rows.column("match_probability").to_pylist(),
-            strict=True,
-        )
-    }
+    pairs = plain_pairs(Linker(table, plain_settings("dedupe_only"), log_level=None))
     return time.perf_counter() - start, pairs
 
 
