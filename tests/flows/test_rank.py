@@ -215,6 +215,26 @@ def test_a_payment_a_laundering_typology_cites_is_not_a_purchase() -> None:
     assert cited["boss"].evidence["kept_eur"] == pytest.approx(2000, rel=0.01)
 
 
+def test_a_node_a_laundering_pattern_shows_paying_on_keeps_nothing_it_brought() -> None:
+    # The collector pays a mule 9,000; the mule passes 4,000 on to the boss at once and
+    # the rest in ways no record shows. Without the scan the mule "keeps" 5,000; with a
+    # pass-through detection citing both legs, that money is in transit at the mule.
+    rows = [*_fares(), ("col", "mule", 6, 9000.0), ("mule", "boss", 7, 4000.0)]
+    tables = _tables(rows, {})
+    scope, front = Scope.everything(), FrontLine(present=set(PRESENT))
+    plain = rank_organisers(None, scope, tables=tables, found=[], front=front)  # type: ignore[arg-type]
+    assert plain.reached["mule"].evidence["kept_eur"] == pytest.approx(5000, rel=0.01)
+    legs = Detection("pass_through", 0.9, ("mule",), (("UK-NCA", "p6"), ("UK-NCA", "p7")))
+    found = rank_organisers(None, scope, tables=tables, found=[legs], front=front)  # type: ignore[arg-type]
+    mule, boss = found.reached["mule"], found.reached["boss"]
+    assert mule.evidence["kept_eur"] == 0
+    assert mule.evidence["in_transit_eur"] == pytest.approx(9000, rel=0.01)
+    assert boss.evidence["kept_eur"] == pytest.approx(4000, rel=0.01)
+    assert [r.canonical_id for r in found.rows][:1] == ["boss"]
+    # The payee at the end of the pattern pays nothing on in it: he keeps it.
+    assert boss.evidence["in_transit_eur"] == 0
+
+
 def test_hawala_mirror_settlement_is_not_taken_for_smuggling_money() -> None:
     # Two honest shops settle a relative's remittance by mirrored hawala: the scan may
     # find it, but the recipient is no organiser.

@@ -207,12 +207,37 @@ def rank_organisers(
         }
 
     collection = cited("collected")
+    ends = dict(
+        zip(
+            p.column("payment").to_pylist(),
+            zip(p.column("src").to_pylist(), p.column("dst").to_pylist(), strict=True),
+            strict=True,
+        )
+    )
     return rank(
         store,
         scope,
         top=top,
         collection_payments=collection,
         laundering_payments=cited("moving") - collection,
+        passing_payments=_passing(
+            [d for d in found if money.get(d.typology, "moving") == "moving"], payment_of, ends
+        ),
         tables=tables,
         front=front,
     )
+
+
+def _passing(
+    found: list[Detection],
+    payment_of: dict[tuple[str, str], str],
+    ends: dict[str, tuple[str, str]],
+) -> set[str]:
+    """The payments of each detection into a node that pays on in the same detection:
+    the pattern shows the node passing that money on (a mule's, a front's, a hub's)."""
+    out: set[str] = set()
+    for d in found:
+        cited = [payment_of[r] for r in d.payments if r in payment_of]
+        payers = {ends[c][0] for c in cited}
+        out.update(c for c in cited if ends[c][1] in payers)
+    return out

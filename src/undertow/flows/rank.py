@@ -19,7 +19,9 @@ and comes to rest with the people the business works for. The ranking follows it
 3. **Score** -- for each person or company: what of it they *keep* (received less passed
    on; a money-transfer shop -- a business, or whoever pays out by hawala to several
    people -- keeps nothing it took in by hawala, which is in transit to the other shop
-   however the records fail to show the pay-out) plus what they *spend* on goods and
+   however the records fail to show the pay-out; and a node a laundering detection
+   shows paying money on -- a mule, a front, a hub -- keeps nothing that detection
+   brought it) plus what they *spend* on goods and
    services (money paid into a business counts in the share the business keeps: what a
    front passes on to the network was not spent, it travels on; and a payment a
    laundering typology cites is never a purchase: the typology says the money moves on,
@@ -100,6 +102,7 @@ def rank(
     top: int = 20,
     collection_payments: set[str] | None = None,
     laundering_payments: set[str] | None = None,
+    passing_payments: set[str] | None = None,
     tables: PaymentTables | None = None,
     engine: Engine | None = None,
     front: FrontLine | None = None,
@@ -107,7 +110,9 @@ def rank(
     """The ``top`` people and companies by customer money kept and spent, weighed by
     distance from the front line. ``collection_payments`` are payment ids a typology
     scan found collecting customers' money (fan-in); ``laundering_payments`` those of
-    the typologies that show it moving on."""
+    the typologies that show it moving on; ``passing_payments`` those of them into a
+    node the same detection shows paying on (a mule, a front, a hub): in transit there,
+    not kept, however the records fail to show the rest of the way."""
     tables = tables or payment_tables(store, scope)
     front = front if front is not None else front_line(store, scope)
     known = set(tables.payments.column("payment").to_pylist())
@@ -130,7 +135,10 @@ def rank(
     )
     inflow = _inflow(tables.payments)
     layering = (laundering_payments or set()) & known
-    rows = _score(result, front, customers, inflow, kinds, names, tables.hidden, shops, layering)
+    passing = (passing_payments or set()) & known
+    rows = _score(
+        result, front, customers, inflow, kinds, names, tables.hidden, shops, layering, passing
+    )
     rows.sort(key=lambda r: (-r.score, r.canonical_id))
     scored = [r for r in rows if r.score > 0]
     return Ranking(scored[:top], len(seeds), result.seed_total, {r.canonical_id: r for r in rows})
@@ -180,6 +188,7 @@ def _score(
     hidden: set[str],
     shops: set[str],
     layering: set[str],
+    passing: set[str],
 ) -> list[Ranked]:
     received: dict[str, float] = defaultdict(float)
     sent: dict[str, float] = defaultdict(float)
@@ -197,7 +206,7 @@ def _score(
         return max(0.0, 1.0 - sent[node] / received[node]) if received[node] else 0.0
 
     for p in result.payments:
-        if p.channel == "hawala" and p.dst in shops:
+        if (p.channel == "hawala" and p.dst in shops) or p.payment in passing:
             in_transit[p.dst] += p.traced
         first_hop[p.dst] = min(first_hop.get(p.dst, p.hop), p.hop)
         if p.hop == 1 and p.payment in customers:
@@ -235,6 +244,7 @@ def _score(
                 {
                     "customer_money_received_eur": round(got, 2),
                     "passed_on_eur": round(sent.get(node, 0.0), 2),
+                    "in_transit_eur": round(in_transit.get(node, 0.0), 2),
                     "kept_eur": round(kept, 2),
                     "spent_on_purchases_eur": round(purchases, 2),
                     "share_of_income_from_smuggling": round(purity, 3),
