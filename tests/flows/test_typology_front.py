@@ -84,3 +84,24 @@ def test_two_fronts_at_once_are_weighed_person_by_person() -> None:
     (found,) = run(rows)
     cited = {p[1] for p in found.payments}
     assert cited == {lid(r) for r in rows if "col" in r[0]} | {lid(rows[-1])}
+
+
+def test_the_tables_name_the_business_as_the_reader_sees_it_and_the_line_does_not() -> None:
+    from undertow.cli.flows import named
+    from undertow.flows.analyses import find_typologies
+    from undertow.flows.graph import PaymentTables
+    from undertow.store.scope import Scope
+
+    cols: dict[str, list[Any]] = {f.name: [] for f in NODES}
+    for node, name in (("boss", None), ("wash", "BABYLON CAR CLEAN")):
+        for f in NODES:
+            cols[f.name].append({"node": node, "name": name}.get(f.name))
+    tables = PaymentTables(table(FRONT), pa.table(cols, schema=NODES))
+    no_store: Any = None  # the tables are given: nothing is read
+    (found,) = find_typologies(no_store, Scope.everything(), tables)
+    assert found.names == ("BABYLON CAR CLEAN",)
+    assert named(found) == ["BABYLON CAR CLEAN (wash)"]
+    assert "names" not in found.to_dict()
+    # A node without a name the reader may see is shown by its id alone.
+    bare = Detection("front_business", 0.5, ("wash", "boss"), (), names=(None, None))
+    assert named(bare) == ["wash", "boss"]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from undertow.cli.app import JsonOpt, emit_json, group, out, service
 from undertow.flows import RANK_TOP
+
+if TYPE_CHECKING:
+    from undertow.flows.typologies import Detection
 
 flows = group("flows", "Follow the money: traces over the payments you may see.")
 
@@ -95,8 +98,14 @@ def typologies_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     for d in found:
         shown = ", ".join(f"{a}:{e}" for a, e in d.payments[:4])
         more = f" (+{len(d.payments) - 4})" if len(d.payments) > 4 else ""
-        table.add_row(d.typology, f"{d.score:.2f}", "\n".join(d.accounts[:4]), shown + more)
+        table.add_row(d.typology, f"{d.score:.2f}", "\n".join(named(d)[:4]), shown + more)
     out().print(table)
+
+
+def named(d: Detection) -> list[str]:
+    """A detection's accounts, each with its name where the reader has one."""
+    names = d.names or (None,) * len(d.accounts)
+    return [f"{n} ({a})" if n else a for a, n in zip(d.accounts, names, strict=True)]
 
 
 @flows.command("rank")

@@ -96,13 +96,15 @@ def demo(
 def _typology_table(found: list[Any]) -> Table:
     from collections import Counter
 
+    from undertow.cli.flows import named
+
     counts = Counter(d.typology for d in found)
     table = Table(title=f"Laundering typologies: {len(found)} detections")
     for col in ("typology", "detections", "strongest", "accounts of the strongest"):
         table.add_column(col, justify="right" if col in ("detections", "strongest") else "left")
     for typology, n in counts.most_common():
         best = next(d for d in found if d.typology == typology)
-        table.add_row(typology, str(n), f"{best.score:.2f}", ", ".join(best.accounts[:3]))
+        table.add_row(typology, str(n), f"{best.score:.2f}", ", ".join(named(best)[:3]))
     return table
 
 

@@ -165,9 +165,15 @@ def trace_money(
 def find_typologies(
     store: Store, scope: Scope, tables: PaymentTables | None = None
 ) -> list[Detection]:
+    from dataclasses import replace
+
     from undertow.flows.typologies import scan
 
-    return scan(engine_with(tables or payment_tables(store, scope)))
+    tables = tables or payment_tables(store, scope)
+    names = tables.by_node("name")
+    return [
+        replace(d, names=tuple(names.get(a) for a in d.accounts)) for d in scan(engine_with(tables))
+    ]
 
 
 def rank_organisers(

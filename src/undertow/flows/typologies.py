@@ -27,7 +27,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
@@ -82,13 +82,16 @@ class Detection:
     them where windows or parts were merged, rounded to four places. ``accounts`` are
     canonical ids of the nodes and accounts the pattern runs through (for fan-in, the
     collector and its accounts, not each payer); ``payments`` are (agency, local id)
-    pairs, the records as submitted.
+    pairs, the records as submitted. ``names`` are the accounts' names as the reader may
+    see them (None for a node they may not see), for people to read: not part of the
+    detection's line (``to_dict``).
     """
 
     typology: str
     score: float
     accounts: tuple[str, ...]
     payments: tuple[tuple[str, str], ...]
+    names: tuple[str | None, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
