@@ -31,6 +31,50 @@ def crossing(eid: str, people: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [*people, entity(eid, "Event", name="Crossing", involved=involved)]
 
 
+def transfer(number: str, sender: str, receiver: str, day: str) -> list[dict[str, Any]]:
+    """One ledger line of a money-transfer shop: the sender's pay-in at the shop and the
+    pay-out to the receiver, two payments with one transfer number."""
+    legs = [("in", sender, "lg-shop"), ("out", "lg-shop", receiver)]
+    return [
+        entity(
+            f"lg-{number}-{leg}",
+            "Payment",
+            payer=payer,
+            beneficiary=payee,
+            amount="300",
+            currency="EUR",
+            date=day,
+            transactionNumber=number,
+        )
+        for leg, payer, payee in legs
+    ]
+
+
+LEDGER_SHOP = "+32 2 555 01 01"
+# A shop's ledger: "Hawkar Soran" sends home twice to his sister, once written with the
+# shop's own line (he gave none); a namesake sends to someone else; other customers,
+# also on the shop's line, make the shop busy.
+LEDGER = [
+    entity("lg-shop", "Organization", name="Zagros Exchange"),
+    person("lg-1", name="Hawkar Soran", phone="+32 470 10 20 31"),
+    person("lg-2", name="Hawkar Soran", phone=LEDGER_SHOP),
+    person("lg-3", name="Hawkar Soran", phone="+32 491 77 66 03"),
+    person("lg-sister", name="Nasrin Soran", phone="+964 750 123 4567"),
+    person("lg-other", name="Shilan Aziz", phone="+964 770 765 4321"),
+    *transfer("LG-1", "lg-1", "lg-sister", "2024-03-02"),
+    *transfer("LG-2", "lg-2", "lg-sister", "2024-05-04"),
+    *transfer("LG-3", "lg-3", "lg-other", "2024-05-06"),
+    *[
+        part
+        for i, n in enumerate(["Dara Hama", "Kamal Rasul", "Bahar Osman", "Sirwan Jaf"])
+        for part in (
+            person(f"lg-c{i}", name=n, phone=LEDGER_SHOP),
+            person(f"lg-r{i}", name=f"{n.split()[1]} Family"),
+            *transfer(f"LG-C{i}", f"lg-c{i}", f"lg-r{i}", "2024-06-01"),
+        )
+    ],
+]
+
 # Fellow passengers each agency records with their passports: they resolve exactly.
 PASSENGERS = [("Dara Salar", "K7001001"), ("Sherko Mam", "K7001002"), ("Azad Rauf", "K7001003")]
 
@@ -91,6 +135,7 @@ CASES = {
         # A namesake of his in the same agency's files, on another crossing.
         *crossing("ev-3", [person("hq-3", name="Hemin Qadir"), person("pax-9", name="Ali Aso")]),
     ],
+    "BE-FJP": LEDGER,
     "FR-OLTIM": [
         person("jk-3", name="KARIM, Djafar", birthDate="1991-03-14", phone="+44 7911 123456"),
         person("am-3", name="Ahmed Mohamed", birthDate="1975-11-30", phone="06 11 22 33 44"),

@@ -1,4 +1,5 @@
-"""Corroboration across agencies, on hand-made tables where m and u can be counted."""
+"""Corroboration across agencies and within one, on hand-made tables where m and u can
+be counted."""
 
 from __future__ import annotations
 
@@ -93,11 +94,14 @@ def tables(
 
 def test_weights_are_counted_from_the_runs_own_pairs() -> None:
     parties, scored, first, before = tables(confident=24, sharing=12)
-    out, estimate = corroborate(parties, scored, first, 0.8)
-    assert estimate is not None
+    out, found = corroborate(parties, scored, first, 0.8)
+    assert found is not None
+    assert found.across is not None
+    assert found.within is None  # no personal counterparts given
+    estimate = found.across
     assert estimate.m == pytest.approx(12 / 24)
     assert estimate.confident_pairs == 24
-    assert estimate.crossed == 1  # x; y falls further, z is not weighed
+    assert found.crossed == 1  # x; y falls further, z is not weighed
     # UK/DE record pairs tied to one resolved counterpart: the 12 confident ones, and x's
     # counterpart twice (UK.x and UK.z with DE.x); UK has 24 + 3 records with
     # counterparts, DE 24 + 2.
@@ -149,8 +153,10 @@ def test_only_cross_agency_pairs_move_and_only_by_the_two_weights(
     chosen = {(ids[i], ids[j]): w for i, j, w in scored if i < j < len(ids)}
     for i in range(len(ids) - 1):
         chosen.setdefault((ids[i], ids[i + 1]), 30.0)
-    out, estimate = corroborate(parties, pair_table(chosen), mapping_table({}), 0.8)
-    assert estimate is not None
+    out, found = corroborate(parties, pair_table(chosen), mapping_table({}), 0.8)
+    assert found is not None
+    assert found.across is not None
+    estimate = found.across
     after = weights_of(out)
     assert set(after) == set(chosen)
     agency = dict(zip(ids, (a for a, _ in records), strict=True))
@@ -163,3 +169,65 @@ def test_only_cross_agency_pairs_move_and_only_by_the_two_weights(
             assert moved == pytest.approx(
                 estimate.shared_weight, abs=1e-9
             ) or moved == pytest.approx(estimate.unshared_weight, abs=1e-9)
+
+
+def test_within_one_agency_only_personal_counterparts_weigh() -> None:
+    """Records of one agency: ``MIN_CONFIDENT`` confident pairs, all but four sharing a
+    personal counterpart (the family a remittance goes to); a doubtful pair sharing one
+    (``p``), a doubtful pair with personal counterparts but none in common (``q``), and
+    one (``r``) whose only tie in common is not personal (the shop: not in ``personal``).
+    Across agencies nothing is estimated: no record of another agency has links."""
+    n = MIN_CONFIDENT
+    ids: list[str] = []
+    linked: list[list[str] | None] = []
+    personal: list[list[str] | None] = []
+    pairs: dict[tuple[str, str], float] = {}
+
+    def record(rid: str, mine: list[str]) -> None:
+        ids.append(rid)
+        linked.append(["shop", *mine])
+        personal.append(mine or None)
+
+    for i in range(n):
+        record(f"BE.{i}a", [f"fam{i}"])
+        record(f"BE.{i}b", [f"fam{i}" if i >= 4 else f"other{i}"])
+        pairs[(f"BE.{i}a", f"BE.{i}b")] = 10.0
+    record("BE.pa", ["famp"])
+    record("BE.pb", ["famp"])
+    record("BE.qa", ["famq"])
+    record("BE.qb", ["famq2"])
+    record("BE.ra", [])
+    record("BE.rb", [])
+    for pair in [("BE.pa", "BE.pb"), ("BE.qa", "BE.qb"), ("BE.ra", "BE.rb")]:
+        pairs[pair] = 0.0
+    parties = party_table(ids, ["BE"] * len(ids), linked).append_column(
+        "personal", pa.array(personal, pa.list_(pa.string()))
+    )
+    out, found = corroborate(parties, pair_table(pairs), mapping_table({}), 0.8)
+    assert found is not None
+    assert found.across is None
+    assert found.within is not None
+    within = found.within
+    assert within.m == pytest.approx((n - 4) / n)
+    assert within.confident_pairs == n
+    # Records with personal counterparts: 2n + 4; pairs tied by one: the n - 4 families
+    # and p's.
+    records = 2 * n + 4
+    assert within.u == pytest.approx((n - 4 + 1) / (records * (records - 1) / 2))
+    weights = weights_of(out)
+    assert weights[("BE.pa", "BE.pb")] == pytest.approx(within.shared_weight)
+    assert weights[("BE.qa", "BE.qb")] == pytest.approx(within.unshared_weight)
+    assert weights[("BE.ra", "BE.rb")] == 0.0  # the shop alone: not weighed
+    assert found.factor(same_agency=True) is within
+    assert found.crossed == 1  # p
+
+
+def test_a_kept_estimate_reads_back_whatever_its_age() -> None:
+    """A run keeps its estimate as JSON; explain reads it back. Runs before the factor
+    within agencies kept the one factor at the top level."""
+    from undertow.resolve.context import Corroboration, Factor
+
+    estimate = Corroboration(Factor(0.6, 0.001, 40), Factor(0.9, 0.004, 30), rounds=2)
+    assert Corroboration.from_dict(estimate.to_dict()) == estimate
+    old = {"m": 0.6, "u": 0.001, "confident_pairs": 40, "rounds": 3, "crossed": 2}
+    assert Corroboration.from_dict(old) == Corroboration(Factor(0.6, 0.001, 40), None, 3)

@@ -82,3 +82,21 @@ def test_the_cheap_test_before_the_edit_distance_changes_no_decision(
     assert "damerau_levenshtein" in guarded
     plain = 'damerau_levenshtein("c_l", "c_r") <= 1'
     assert _decide([guarded], rows, "VARCHAR") == _decide([plain], rows, "VARCHAR")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from(["ali", "ali karim", "dara salar", "jafar"]), max_size=12))
+def test_a_names_frequency_leaves_the_record_itself_out(names: list[str]) -> None:
+    """The u of agreeing on a name is how often *another* record carries it: (count - 1)
+    / (total - 1), so a name on two records alone is one record in N - 1, not two in N."""
+    import pyarrow as pa
+
+    from undertow.resolve.model import name_frequencies
+
+    con = duckdb.connect()
+    con.register("parties", pa.table({"name_key": pa.array([*names, None], pa.string())}))
+    got = dict(zip(*name_frequencies(con, "parties").to_pydict().values(), strict=True))
+    assert set(got) == set(names)
+    for name, tf in got.items():
+        expected = (names.count(name) - 1) / (len(names) - 1) if len(names) > 1 else 1.0
+        assert tf == expected

@@ -123,3 +123,71 @@ def test_an_account_is_a_counterpart_by_its_number_and_a_placeholder_is_no_numbe
         assert f"{agency}.blank" in got
         assert not [c for c in got if c.startswith(ACCOUNT_LINK) and len(c) - 1 < MIN_KEY_LENGTH]
     store.close()
+
+
+def test_the_legs_of_one_transfer_make_its_ends_counterparts(tmp_path: Path) -> None:
+    """A money-transfer shop's pay-in and pay-out carry one transfer number: the sender
+    and the receiver are each other's counterparts, not only the shop's. Another
+    agency's payment with the same number is another transfer, and a reader who may not
+    see the pay-out does not learn the receiver through it."""
+    from tests.conftest import entity, person, write_jsonl
+    from undertow.service import Submission
+    from undertow.store import Store
+    from undertow.store.scope import Scope
+
+    def pay(eid: str, payer: str, payee: str) -> dict[str, object]:
+        return entity(
+            eid,
+            "Payment",
+            payer=payer,
+            beneficiary=payee,
+            amount="500",
+            currency="EUR",
+            date="2024-02-01",
+            transactionNumber="4711-000001",
+        )
+
+    store = Store.open(tmp_path / "t.duckdb")
+    svc = Service(store)
+    ledger = [
+        person("s", name="Hawkar Soran"),
+        entity("shop", "Organization", name="Zagros Exchange"),
+        person("r", name="Nasrin Soran"),
+        pay("in", "s", "shop"),
+    ]
+    svc.ingest_files(
+        [write_jsonl(tmp_path / "be.json", ledger)],
+        Submission("BE-FJP", "BE-L1", "H0", "all", "B2"),
+    )
+    svc.ingest_files(
+        [
+            write_jsonl(
+                tmp_path / "be2.json", [person("r", name="Nasrin Soran"), pay("out", "shop", "r")]
+            )
+        ],
+        Submission("BE-FJP", "BE-L2", "H2", "BE-FJP", "B2"),
+    )
+    other = [person("x", name="Dara Hama"), person("y", name="Kawa Jaf"), pay("p", "x", "y")]
+    svc.ingest_files(
+        [write_jsonl(tmp_path / "uk.json", other)],
+        Submission("UK-NCA", "UK-1", "H0", "all", "B2"),
+    )
+
+    def linked(scope: Scope | None = None) -> dict[str, set[str]]:
+        parties = build_parties(store, scope=scope)
+        return {
+            u: set(c or [])
+            for u, c in zip(
+                parties.column("unique_id").to_pylist(),
+                parties.column("counterparties").to_pylist(),
+                strict=True,
+            )
+        }
+
+    everything = linked()
+    assert everything["BE-FJP.s"] == {"BE-FJP.shop", "BE-FJP.r"}
+    assert everything["BE-FJP.r"] == {"BE-FJP.shop", "BE-FJP.s"}
+    assert everything["UK-NCA.x"] == {"UK-NCA.y"}
+    uk = linked(Scope(agency="UK-NCA"))
+    assert uk["BE-FJP.s"] == {"BE-FJP.shop"}
+    store.close()

@@ -169,14 +169,23 @@ def test_passengers_in_common_across_agencies_corroborate_a_name(
 ) -> None:
     """Two agencies' records of one crossing name the same man by name alone; once his
     fellow passengers are resolved, the crossing in common merges him."""
-    svc, _ = resolved
-    result = svc.explain("UK-NCA.hq-1", "DE-BKA.hq-2")
+    assert_corroborated(
+        resolved[0],
+        "UK-NCA.hq-1",
+        "DE-BKA.hq-2",
+        "3 resolved counterparts in common across agencies",
+    )
+
+
+def assert_corroborated(svc: Service, left: str, right: str, level: str) -> None:
+    """The pair is merged by its corroboration step (``level``) and not without it."""
+    result = svc.explain(left, right)
     step = {s.comparison: s for s in result.steps}["corroboration"]
-    assert step.level == "3 resolved counterparts in common across agencies"
+    assert step.level == level
     assert step.match_weight > 0
     on_their_own = result.match_weight - step.match_weight
     assert 1 / (1 + 2**-on_their_own) < 0.8 <= result.match_probability
-    assert canon(svc, "UK-NCA.hq-1") == canon(svc, "DE-BKA.hq-2")
+    assert canon(svc, left) == canon(svc, right)
 
 
 def test_a_namesake_on_another_crossing_is_not_corroborated(
@@ -188,10 +197,11 @@ def test_a_namesake_on_another_crossing_is_not_corroborated(
     assert step.level == "no resolved counterpart in common"
     assert step.match_weight < 0
     assert canon(svc, "DE-BKA.hq-3") != canon(svc, "UK-NCA.hq-1")
-    # Within one agency a tie in common is the agency's own way of recording, not two
-    # sources observing it: not weighed.
+    # Within one agency only personal ties are weighed: each of hq-2's fellow passengers
+    # is linked to three people, busy, so he has none.
     same = svc.explain("DE-BKA.hq-2", "DE-BKA.hq-3")
-    assert {s.comparison: s for s in same.steps}["corroboration"].match_weight == 0
+    step = {s.comparison: s for s in same.steps}["corroboration"]
+    assert (step.level, step.match_weight) == ("missing on one side", 0)
 
 
 def test_corroboration_is_weighed_again_until_the_clusters_stand(
@@ -287,3 +297,24 @@ def test_a_store_without_people_resolves_on_identifiers_alone(tmp_path: Path) ->
     assert (summary.party_records, summary.pairs, summary.trained) == (0, 0, False)
     assert canon(svc, "UK-NCA.acct") == canon(svc, "DE-BKA.acct")
     store.close()
+
+
+def test_a_receiver_in_common_within_one_agency_corroborates_a_name(
+    resolved: tuple[Service, Path],
+) -> None:
+    """One shop's ledger: a man written with two phones sends home to his sister both
+    times -- the sister, at the far end of both transfers, is a personal counterpart
+    and merges him; his namesake sends to someone else and stays apart. The shop, which
+    every customer is linked to, counts for neither."""
+    svc, _ = resolved
+    assert_corroborated(
+        svc, "BE-FJP.lg-1", "BE-FJP.lg-2", "1 personal counterpart in common within the agency"
+    )
+    namesake = svc.explain("BE-FJP.lg-1", "BE-FJP.lg-3")
+    step = {s.comparison: s for s in namesake.steps}["corroboration"]
+    assert step.level == "no personal counterpart in common"
+    assert step.match_weight < 0
+    assert canon(svc, "BE-FJP.lg-3") != canon(svc, "BE-FJP.lg-1")
+    links = dict(svc.store.fetchall("SELECT value, key_type FROM resolve_links"))
+    assert links.get("BE-FJP.lg-shop") == "counterpart"
+    assert "BE-FJP.lg-sister" not in links

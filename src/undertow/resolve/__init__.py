@@ -1,6 +1,6 @@
 """Cross-agency entity resolution: identifier keys and hubs, a Splink model of party
-records, corroboration by resolved counterparts across agencies, clusters with analysts'
-judgements, canonical ids and their scoped views."""
+records, corroboration by resolved counterparts (across agencies, and personal ones
+within one), clusters with analysts' judgements, canonical ids and their scoped views."""
 
 from undertow.resolve.evaluate import PairScores, pair_scores
 from undertow.resolve.explain import Explanation, explain

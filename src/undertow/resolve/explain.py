@@ -4,8 +4,8 @@ The latest run's trained model scores the pair (Splink's own figures): each comp
 contributes a match weight (log2 of its Bayes factor, with the name's term-frequency
 adjustment), added to the prior weight; the sum is the pair's match weight, and the
 probability follows. Hub phones and held accounts of the latest run are removed first, as
-in the run. The run's corroboration across agencies (``context.py``) is the last step,
-counted on the reader's view of the two records' links.
+in the run. The run's corroboration (``context.py``) is the last step, counted on the
+reader's view of the two records' links.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import orjson
 
 from undertow.errors import ConfigError, NotFoundError
 from undertow.resolve.context import Corroboration
+from undertow.resolve.keys import COUNTERPART
 from undertow.resolve.pipeline import BLOCKING_ONLY
 from undertow.resolve.records import ACCOUNT_LINK, PHONE_LINK, build_parties
 from undertow.resolve.views import canonical_ids
@@ -101,14 +102,19 @@ def explain(store: Store, left_id: str, right_id: str, scope: Scope | None = Non
     hubs = {
         (r[0], r[1])
         for r in store.fetchall(
-            "SELECT key_type, value FROM resolve_links WHERE key_type IN ('phone', 'held account')"
+            "SELECT key_type, value FROM resolve_links "
+            f"WHERE key_type IN ('phone', 'held account', '{COUNTERPART}')"
         )
     }
     tf = dict(store.fetchall("SELECT name_key, tf FROM resolve_tf"))
     records = []
     linked: list[set[str]] = []
+    personal: list[set[str]] = []
     for ref in (left_id, right_id):
         record = dict(by_id[ref])
+        personal.append(
+            {c for c in record.get("counterparties") or [] if (COUNTERPART, c) not in hubs}
+        )
         # As in the run (pipeline.prepare): hub lines and accounts are counterparts.
         linked.append(
             set(record.get("counterparties") or [])
@@ -149,34 +155,41 @@ def explain(store: Store, left_id: str, right_id: str, scope: Scope | None = Non
     if row[2] is not None:
         estimate = Corroboration.from_dict(orjson.loads(row[2]))
         agencies = (by_id[left_id]["agency"], by_id[right_id]["agency"])
-        result.steps.append(_corroboration(store, (left_id, right_id), agencies, linked, estimate))
+        same = agencies[0] == agencies[1]
+        result.steps.append(
+            _corroboration(store, (left_id, right_id), personal if same else linked, same, estimate)
+        )
     return result
 
 
 def _corroboration(
     store: Store,
     ids: tuple[str, str],
-    agencies: tuple[str, str],
     linked: list[set[str]],
+    same_agency: bool,
     estimate: Corroboration,
 ) -> Step:
     """The run's corroboration step (``context.py``) on what the reader sees of the two
-    records' links, their counterparts named by canonical id."""
+    records' links (within one agency, the personal ones only), their counterparts named
+    by canonical id."""
     name = "corroboration"
-    if agencies[0] == agencies[1]:
-        return Step(name, "same agency, not weighed", None, None, 0.0)
+    factor = estimate.factor(same_agency)
+    where = "within the agency" if same_agency else "across agencies"
+    if factor is None:
+        return Step(name, f"not estimated {where}", None, None, 0.0)
     if not linked[0] or not linked[1]:
         return Step(name, "missing on one side", len(linked[0]), len(linked[1]), 0.0)
     canonical = canonical_ids(store, sorted(linked[0] | linked[1] | set(ids)))
     selves = {canonical.get(i, i) for i in ids}
     left, right = ({canonical.get(c, c) for c in side} - selves for side in linked)
     shared = len(left & right)
+    kind = "personal counterpart" if same_agency else "resolved counterpart"
     label = (
-        f"{shared} resolved counterpart{'s' if shared > 1 else ''} in common across agencies"
+        f"{shared} {kind}{'s' if shared > 1 else ''} in common {where}"
         if shared
-        else "no resolved counterpart in common"
+        else f"no {kind} in common"
     )
-    return Step(name, label, len(left), len(right), estimate.weight(shared))
+    return Step(name, label, len(left), len(right), factor.weight(shared))
 
 
 def _one(values: dict[str, Any]) -> Any:

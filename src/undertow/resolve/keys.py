@@ -6,6 +6,10 @@ differently named people use -- a money-transfer shop's line written on its cust
 records, a burner handed round the drivers -- is evidence of a link between them, not
 of identity. Such hub identifiers are detected by how many distinct names carry them,
 are never merged on, and are removed from the probabilistic comparison too.
+
+The same count marks the busy counterparts (``COUNTERPART``): a shop, a collector, a
+boat's passenger list -- someone many people are linked to. Sharing one says little about
+whether two records of one agency are one person (``context.py``).
 """
 
 from __future__ import annotations
@@ -96,14 +100,21 @@ def identifier_keys(store: Store) -> None:
     )
 
 
+COUNTERPART = "counterpart"
+"""The key type of a busy counterpart among the hubs (its value: the counterpart as a
+record's ``counterparties`` name it)."""
+
+
 def hub_values(store: Store, parties: str, rule: HubRule) -> list[tuple[str, str, int]]:
-    """``(key type, value, distinct people)`` of every hub among the keys, phones and held
-    accounts of the party table ``parties`` (with ``unique_id``, ``name_skeletons``,
-    ``phones``, ``accounts``), also
-    left in the temp table ``resolve_hubs``.
+    """``(key type, value, distinct people)`` of every hub among the keys, phones, held
+    accounts and counterparts of the party table ``parties`` (with ``unique_id``,
+    ``name_skeletons``, ``phones``, ``accounts``, ``counterparties``), also left in the
+    temp table ``resolve_hubs``.
 
     "Distinct people" counts names that could not be one person (see ``_name_groups``):
     the same person written three ways is one; a shop's hundred customers are a hundred.
+    For a counterpart, counting stops at ``rule.min_names``: a boat's every passenger is
+    a counterpart of all the others, and only whether it is busy matters.
     """
     candidates = store.fetchall(
         f"""
@@ -113,6 +124,9 @@ def hub_values(store: Store, parties: str, rule: HubRule) -> list[tuple[str, str
             UNION ALL
             SELECT 'held account', unnest(accounts), name_skeletons
             FROM {parties} WHERE accounts IS NOT NULL
+            UNION ALL
+            SELECT '{COUNTERPART}', unnest(counterparties), name_skeletons
+            FROM {parties} WHERE counterparties IS NOT NULL
             UNION ALL
             SELECT k.key_type, k.value, p.name_skeletons
             FROM resolve_keys k JOIN {parties} p ON p.unique_id = k.entity_id
@@ -125,7 +139,8 @@ def hub_values(store: Store, parties: str, rule: HubRule) -> list[tuple[str, str
     )
     hubs = []
     for key_type, value, names in candidates:
-        people = _name_groups([set(n) for n in names])
+        stop = rule.min_names if key_type == COUNTERPART else None
+        people = _name_groups([set(n) for n in names], stop)
         if people >= rule.min_names:
             hubs.append((key_type, value, people))
     import pyarrow as pa
@@ -147,14 +162,17 @@ def hub_values(store: Store, parties: str, rule: HubRule) -> list[tuple[str, str
     return hubs
 
 
-def _name_groups(names: list[set[str]]) -> int:
-    """How many different people the names are, at most: two names are taken for one
-    person when they share two skeletons (one, for a one-word name). Each group is
-    represented by its first name, so a common word cannot chain strangers together."""
+def _name_groups(names: list[set[str]], stop: int | None = None) -> int:
+    """How many different people the names are, at most (or ``stop``, once reached): two
+    names are taken for one person when they share two skeletons (one, for a one-word
+    name). Each group is represented by its first name, so a common word cannot chain
+    strangers together."""
     groups: list[set[str]] = []
     for name in sorted(names, key=lambda n: (-len(n), sorted(n))):
         if not any(len(g & name) >= min(2, len(g), len(name)) for g in groups):
             groups.append(name)
+            if stop is not None and len(groups) >= stop:
+                break
     return len(groups)
 
 

@@ -291,6 +291,30 @@ def estimate_prior(con: Any, table: str) -> float:
     return min(0.5, max(found / PRIOR_RECALL, 1.0) / pairs)
 
 
+def name_frequencies(con: Any, table: str) -> Any:
+    """How common each name is: the u of two records agreeing on exactly that name.
+
+    Splink counts a name's records, the record being judged among them (``count /
+    total``). For a rare name that count is mostly the pair itself: a name found on just
+    the two records compared scores as if one record in N/2 carried it. Asked of a pair
+    that is not a match, the question is how often *another* record carries the name, so
+    the record itself is left out: ``(count - 1) / (total - 1)``, the leave-one-out
+    frequency. A name on two records weighs one bit more than Splink's own count would
+    say; a common name is unchanged. Returns an Arrow table (``name_key``,
+    ``tf_name_key``), the lookup Splink's term-frequency adjustment reads.
+    """
+    return con.sql(
+        f"""
+        WITH names AS (
+            SELECT name_key, count(*) AS c FROM {table}
+            WHERE name_key IS NOT NULL GROUP BY name_key),
+        total AS (SELECT sum(c) AS n FROM names)
+        SELECT name_key, CASE WHEN n > 1 THEN (c - 1) / (n - 1) ELSE 1.0 END AS tf_name_key
+        FROM names, total ORDER BY name_key
+        """
+    ).to_arrow_table()
+
+
 M_FLOOR = 0.01
 
 

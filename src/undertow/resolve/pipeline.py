@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from undertow.resolve.engines import dialect_of, duckdb_api, for_dialect, register
-from undertow.resolve.keys import HubRule, hub_values, identifier_keys
+from undertow.resolve.keys import COUNTERPART, HubRule, hub_values, identifier_keys
 from undertow.resolve.records import ACCOUNT_LINK, PHONE_LINK, build_parties
 
 if TYPE_CHECKING:
@@ -22,11 +22,14 @@ log = logging.getLogger(__name__)
 class Prepared:
     parties: pa.Table
     hubs: list[tuple[str, str, int]]
+    frequencies: pa.Table
+    """Each name's frequency (:func:`~undertow.resolve.model.name_frequencies`)."""
 
 
 def prepare(store: Store, rule: HubRule | None = None) -> Prepared:
-    """Party records with hub phones and held accounts removed; ``resolve_keys`` and
-    ``resolve_hubs`` left as temp tables for the identifier edges."""
+    """Party records with hub phones and held accounts removed, and their ``personal``
+    counterparts (the busy ones left out); ``resolve_keys`` and ``resolve_hubs`` left as
+    temp tables for the identifier edges."""
     parties = build_parties(store)
     store.con.register("resolve_parties_raw", parties)
     try:
@@ -66,6 +69,19 @@ def prepare(store: Store, rule: HubRule | None = None) -> Prepared:
             {_blocking_keys("parties")}
             """
         )
+        # The counterparts that are not busy (``keys.COUNTERPART``): what a record is
+        # linked to that few others are -- the family a remittance goes to, not the shop.
+        personal = store.arrow(
+            f"""
+            SELECT p.unique_id, x.personal FROM resolve_parties_raw p LEFT JOIN (
+                SELECT unique_id, list_sort(list(c)) AS personal
+                FROM (SELECT unique_id, unnest(counterparties) AS c FROM resolve_parties_raw) l
+                ANTI JOIN (SELECT value AS c FROM resolve_hubs
+                           WHERE key_type = '{COUNTERPART}') USING (c)
+                GROUP BY unique_id) x USING (unique_id)
+            ORDER BY p.unique_id
+            """
+        ).column("personal")
     finally:
         store.con.unregister("resolve_parties_raw")
     cleaned = parties
@@ -75,8 +91,21 @@ def prepare(store: Store, rule: HubRule | None = None) -> Prepared:
         )
     for column in ("phone1", *BLOCKING_ONLY):
         cleaned = cleaned.append_column(column, keys.column(column))
-    log.info("%d party records, %d hub identifiers", cleaned.num_rows, len(hubs))
-    return Prepared(cleaned, hubs)
+    cleaned = cleaned.append_column("personal", personal)
+    log.info("%d party records, %d hubs", cleaned.num_rows, len(hubs))
+    return Prepared(cleaned, hubs, frequencies_of(cleaned))
+
+
+def frequencies_of(parties: pa.Table) -> pa.Table:
+    from undertow.resolve.model import name_frequencies
+    from undertow.store.store import scratch_connection
+
+    con = scratch_connection()
+    try:
+        con.register("parties", parties)
+        return name_frequencies(con, "parties")
+    finally:
+        con.close()
 
 
 # A pair of name skeletons (or a whole name) carried by more records than this is too
@@ -137,10 +166,13 @@ def splink_pairs(
     threshold: float = 0.01,
     max_pairs: float = 2e6,
     db_api: Any = None,
+    frequencies: pa.Table | None = None,
 ) -> tuple[pa.Table, dict[str, Any]]:
     """Scored candidate pairs (``unique_id_l``, ``unique_id_r``, ``match_probability``,
     ``match_weight``) and the trained model. With ``model``, its parameters are reused
-    and nothing is trained (a new report does not need a retrain)."""
+    and nothing is trained (a new report does not need a retrain). ``frequencies`` are
+    the names' frequencies (:func:`~undertow.resolve.model.name_frequencies`), computed
+    here when not given."""
     from splink import Linker
 
     from undertow.resolve.model import estimate_prior, settings, smooth, train
@@ -149,6 +181,8 @@ def splink_pairs(
         db_api = duckdb_api()
     dialect = dialect_of(db_api)
     table = register(db_api, parties, "parties")
+    if frequencies is None:
+        frequencies = frequencies_of(parties)
     if model is None:
         from undertow.store.store import scratch_connection
 
@@ -164,6 +198,9 @@ def splink_pairs(
         trained = smooth(linker.misc.save_model_to_json())
         table = register(db_api, parties, "parties_scored")
         linker = Linker(table, trained, log_level=None)
+    linker.table_management.register_term_frequency_lookup(
+        register(db_api, frequencies, "name_frequencies"), "name_key"
+    )
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     pairs = predictions.as_pyarrow_table().select(  # type: ignore[no-untyped-call]
         ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]

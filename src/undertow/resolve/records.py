@@ -4,7 +4,8 @@ Built hub-wide from statements with SQL, except the name features, which are com
 in Python once per distinct word of the names (see ``names.py``) and joined back. Birth dates
 keep their precision: a year-only date and a 1 January placeholder are flagged so the
 model can weigh them as the weak evidence they are. Each record also lists what it is
-linked to (``counterparties``), which the run's corroboration weighs across agencies
+linked to (``counterparties``: the other side of its payments, calls, associations and
+trips, and the far end of a transfer made in legs), which the run's corroboration weighs
 (``context.py``); the model itself does not compare them.
 """
 
@@ -250,6 +251,15 @@ def build_parties(
                 JOIN account_numbers n ON n.entity_id = h.asset
                 GROUP BY h.owner
             ),
+            transfer_legs AS MATERIALIZED (
+                SELECT entity_id, transfer FROM (
+                    SELECT entity_id, agency || ':' || value AS transfer,
+                           count(*) OVER (PARTITION BY agency, value) AS legs
+                    FROM statements
+                    WHERE schema = 'Payment' AND prop = 'transactionNumber'
+                      AND {_only(None, scope)})
+                WHERE legs > 1
+            ),
             -- The other side of every link a party is on; an account by its number, so
             -- that two agencies' records of one account are one counterpart.
             sides AS (
@@ -258,6 +268,15 @@ def build_parties(
                 JOIN (VALUES {", ".join(f"('{a}', '{b}', '{c}')" for a, b, c in LINK_SIDES)})
                      r(schema, prop, side) USING (schema, prop)
                 WHERE s.prop_type = 'entity' AND {_only(None, scope, of="s")}
+                UNION ALL
+                -- The legs of one transfer (a money-transfer shop's pay-in and pay-out,
+                -- one ledger line): every payer of a leg is a counterpart of every
+                -- beneficiary of another, so the sender and the receiver are each
+                -- other's, not only each one the shop's.
+                SELECT l.transfer, s.value, CASE s.prop WHEN 'payer' THEN 'a' ELSE 'b' END
+                FROM statements s JOIN transfer_legs l USING (entity_id)
+                WHERE s.schema = 'Payment' AND s.prop IN ('payer', 'beneficiary')
+                  AND {_only(None, scope, of="s")}
             ),
             counterparts AS (
                 SELECT mine.value AS entity_id,

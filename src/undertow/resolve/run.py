@@ -33,7 +33,8 @@ from undertow.resolve.clusters import (
 from undertow.resolve.context import Corroboration, corroborate
 from undertow.resolve.engines import api_for
 from undertow.resolve.judgements import Judgement, current
-from undertow.resolve.pipeline import prepare, splink_pairs
+from undertow.resolve.keys import COUNTERPART
+from undertow.resolve.pipeline import Prepared, prepare, splink_pairs
 from undertow.store import Store, utcnow
 
 if TYPE_CHECKING:
@@ -103,7 +104,10 @@ def resolve(
         if db_api is None:
             db_api = api_for(engine)
         pairs, model = splink_pairs(
-            prepared.parties, model=previous[0] if previous else None, db_api=db_api
+            prepared.parties,
+            model=previous[0] if previous else None,
+            db_api=db_api,
+            frequencies=prepared.frequencies,
         )
     step("clustering")
     judged = current(store)
@@ -125,14 +129,13 @@ def resolve(
         representative,
         secret,
         pairs,
-        prepared.hubs,
         model,
         started,
         by_user,
         engine,
         trained,
         threshold,
-        prepared.parties,
+        prepared,
         corroboration,
     )
     log.info("resolution run %s: %s", run_id, summary)
@@ -256,17 +259,16 @@ def _write(
     representative: pa.Table,
     secret: bytes,
     pairs: Any,
-    hubs: list[tuple[str, str, int]],
     model: dict[str, Any],
     started: Any,
     by_user: str,
     engine: str,
     trained: bool,
     threshold: float,
-    parties_table: Any,
+    prepared: Prepared,
     corroboration: Corroboration | None,
 ) -> RunSummary:
-    parties = parties_table.num_rows
+    parties, hubs = prepared.parties.num_rows, prepared.hubs
     import pyarrow as pa
 
     links = pa.table(
@@ -279,7 +281,7 @@ def _write(
     store.con.register("run_mapping", representative)
     store.con.register("run_pairs", pairs)
     store.con.register("run_links", links)
-    store.con.register("run_parties", parties_table)
+    store.con.register("run_frequencies", prepared.frequencies)
     store.execute("BEGIN TRANSACTION")
     try:
         store.execute("DELETE FROM canonical")
@@ -302,8 +304,7 @@ def _write(
         )
         store.execute("DELETE FROM resolve_tf")
         store.execute(
-            "INSERT INTO resolve_tf SELECT name_key, count(*) / sum(count(*)) OVER (), ? "
-            "FROM run_parties WHERE name_key IS NOT NULL GROUP BY name_key",
+            "INSERT INTO resolve_tf SELECT name_key, tf_name_key, ? FROM run_frequencies",
             [run_id],
         )
         store.execute("DELETE FROM resolve_links")
@@ -329,7 +330,7 @@ def _write(
             clusters=int(stats[0]),
             merged_records=int(stats[1]),
             cross_agency_clusters=int(stats[2]),
-            hubs=len(hubs),
+            hubs=sum(1 for h in hubs if h[0] != COUNTERPART),
             threshold=threshold,
         )
         store.execute(
@@ -356,6 +357,6 @@ def _write(
         store.execute("ROLLBACK")
         raise
     finally:
-        for name in ("run_mapping", "run_pairs", "run_links", "run_parties"):
+        for name in ("run_mapping", "run_pairs", "run_links", "run_frequencies"):
             store.con.unregister(name)
     return summary
