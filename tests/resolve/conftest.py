@@ -31,10 +31,13 @@ def crossing(eid: str, people: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [*people, entity(eid, "Event", name="Crossing", involved=involved)]
 
 
-def transfer(number: str, sender: str, receiver: str, day: str) -> list[dict[str, Any]]:
+def transfer(
+    number: str, sender: str, receiver: str, day: str, payout: str = "lg-shop"
+) -> list[dict[str, Any]]:
     """One ledger line of a money-transfer shop: the sender's pay-in at the shop and the
-    pay-out to the receiver, two payments with one transfer number."""
-    legs = [("in", sender, "lg-shop"), ("out", "lg-shop", receiver)]
+    pay-out to the receiver (by the shop, or its partner ``payout`` abroad), two payments
+    with one transfer number."""
+    legs = [("in", sender, "lg-shop"), ("out", payout, receiver)]
     return [
         entity(
             f"lg-{number}-{leg}",
@@ -52,17 +55,19 @@ def transfer(number: str, sender: str, receiver: str, day: str) -> list[dict[str
 
 LEDGER_SHOP = "+32 2 555 01 01"
 # A shop's ledger: "Hawkar Soran" sends home twice to his sister, once written with the
-# shop's own line (he gave none); a namesake sends to someone else; other customers,
-# also on the shop's line, make the shop busy.
+# shop's own line (he gave none), paid out by two partner shops in Erbil; a namesake
+# sends to someone else; other customers, also on the shop's line, make the shop busy.
 LEDGER = [
     entity("lg-shop", "Organization", name="Zagros Exchange"),
+    entity("lg-erbil-1", "Organization", name="Hawler Sarafa"),
+    entity("lg-erbil-2", "Organization", name="Nishtiman Exchange"),
     person("lg-1", name="Hawkar Soran", phone="+32 470 10 20 31"),
     person("lg-2", name="Hawkar Soran", phone=LEDGER_SHOP),
     person("lg-3", name="Hawkar Soran", phone="+32 491 77 66 03"),
     person("lg-sister", name="Nasrin Soran", phone="+964 750 123 4567"),
     person("lg-other", name="Shilan Aziz", phone="+964 770 765 4321"),
-    *transfer("LG-1", "lg-1", "lg-sister", "2024-03-02"),
-    *transfer("LG-2", "lg-2", "lg-sister", "2024-05-04"),
+    *transfer("LG-1", "lg-1", "lg-sister", "2024-03-02", payout="lg-erbil-1"),
+    *transfer("LG-2", "lg-2", "lg-sister", "2024-05-04", payout="lg-erbil-2"),
     *transfer("LG-3", "lg-3", "lg-other", "2024-05-06"),
     *[
         part

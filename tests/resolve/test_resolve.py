@@ -305,7 +305,8 @@ def test_a_receiver_in_common_within_one_agency_corroborates_a_name(
     """One shop's ledger: a man written with two phones sends home to his sister both
     times -- the sister, at the far end of both transfers, is a personal counterpart
     and merges him; his namesake sends to someone else and stays apart. The shop, which
-    every customer is linked to, counts for neither."""
+    every customer is linked to, counts for neither; the two partner shops that paid
+    the sister out do not make her busy (shops are not people)."""
     svc, _ = resolved
     assert_corroborated(
         svc, "BE-FJP.lg-1", "BE-FJP.lg-2", "1 personal counterpart in common within the agency"

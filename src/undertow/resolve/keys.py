@@ -8,8 +8,10 @@ of identity. Such hub identifiers are detected by how many distinct names carry 
 are never merged on, and are removed from the probabilistic comparison too.
 
 The same count marks the busy counterparts (``COUNTERPART``): a shop, a collector, a
-boat's passenger list -- someone many people are linked to. Sharing one says little about
-whether two records of one agency are one person (``context.py``).
+boat's passenger list -- someone many people are linked to (counted over the records of
+people and unknown parties: the shops that pay a family out are not namesakes in the
+making). Sharing one says little about whether two records of one agency are one person
+(``context.py``).
 """
 
 from __future__ import annotations
@@ -125,8 +127,9 @@ def hub_values(store: Store, parties: str, rule: HubRule) -> list[tuple[str, str
             SELECT 'held account', unnest(accounts), name_skeletons
             FROM {parties} WHERE accounts IS NOT NULL
             UNION ALL
+            -- People make a counterpart busy; the shops that pay a family out do not.
             SELECT '{COUNTERPART}', unnest(counterparties), name_skeletons
-            FROM {parties} WHERE counterparties IS NOT NULL
+            FROM {parties} WHERE counterparties IS NOT NULL AND kind <> 'org'
             UNION ALL
             SELECT k.key_type, k.value, p.name_skeletons
             FROM resolve_keys k JOIN {parties} p ON p.unique_id = k.entity_id
