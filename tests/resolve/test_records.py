@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -129,13 +130,15 @@ def test_the_legs_of_one_transfer_make_its_ends_counterparts(tmp_path: Path) -> 
     """A money-transfer shop's pay-in and pay-out carry one transfer number: the sender
     and the receiver are each other's counterparts, not only the shop's. Another
     agency's payment with the same number is another transfer, and a reader who may not
-    see the pay-out does not learn the receiver through it."""
+    see the pay-out does not learn the receiver through it; a number on more payments
+    than a transfer has legs pairs no one."""
     from tests.conftest import entity, person, write_jsonl
+    from undertow.resolve.records import MAX_LEGS
     from undertow.service import Submission
     from undertow.store import Store
     from undertow.store.scope import Scope
 
-    def pay(eid: str, payer: str, payee: str) -> dict[str, object]:
+    def pay(eid: str, payer: str, payee: str, number: str = "4711-000001") -> dict[str, Any]:
         return entity(
             eid,
             "Payment",
@@ -144,7 +147,7 @@ def test_the_legs_of_one_transfer_make_its_ends_counterparts(tmp_path: Path) -> 
             amount="500",
             currency="EUR",
             date="2024-02-01",
-            transactionNumber="4711-000001",
+            transactionNumber=number,
         )
 
     store = Store.open(tmp_path / "t.duckdb")
@@ -168,6 +171,12 @@ def test_the_legs_of_one_transfer_make_its_ends_counterparts(tmp_path: Path) -> 
         Submission("BE-FJP", "BE-L2", "H2", "BE-FJP", "B2"),
     )
     other = [person("x", name="Dara Hama"), person("y", name="Kawa Jaf"), pay("p", "x", "y")]
+    # A batch reference on more payments than a transfer has legs.
+    batch = range(MAX_LEGS + 1)
+    other += [person(f"b{i}", name=f"Batch Payer {i}") for i in batch]
+    other += [person(f"c{i}", name=f"Batch Payee {i}") for i in batch]
+    for i in batch:
+        other.append(pay(f"bp{i}", f"b{i}", f"c{i}", number="BATCH-1"))
     svc.ingest_files(
         [write_jsonl(tmp_path / "uk.json", other)],
         Submission("UK-NCA", "UK-1", "H0", "all", "B2"),
@@ -188,6 +197,7 @@ def test_the_legs_of_one_transfer_make_its_ends_counterparts(tmp_path: Path) -> 
     assert everything["BE-FJP.s"] == {"BE-FJP.shop", "BE-FJP.r"}
     assert everything["BE-FJP.r"] == {"BE-FJP.shop", "BE-FJP.s"}
     assert everything["UK-NCA.x"] == {"UK-NCA.y"}
+    assert everything["UK-NCA.b0"] == {"UK-NCA.c0"}
     uk = linked(Scope(agency="UK-NCA"))
     assert uk["BE-FJP.s"] == {"BE-FJP.shop"}
     store.close()

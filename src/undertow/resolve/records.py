@@ -66,6 +66,9 @@ LINK_SIDES: tuple[tuple[str, str, str], ...] = (
 # an account by its (normalised) number, whichever agency's record of it was paid; a
 # hub phone the record carries (``pipeline.py``) by the number.
 ACCOUNT_LINK = "#"
+MAX_LEGS = 4
+"""Payments one transfer number may join as legs of one transfer: a shop's pay-in and
+pay-out, a correspondent between them, a copy of one on both statements."""
 PHONE_LINK = "tel:"
 FACT_PROPS = (
     "birthDate",
@@ -251,14 +254,16 @@ def build_parties(
                 JOIN account_numbers n ON n.entity_id = h.asset
                 GROUP BY h.owner
             ),
+            -- A number on more payments than a transfer has legs is a batch or a
+            -- reference, not one transfer: its payers and beneficiaries are not paired.
             transfer_legs AS MATERIALIZED (
                 SELECT entity_id, transfer FROM (
-                    SELECT entity_id, agency || ':' || value AS transfer,
-                           count(*) OVER (PARTITION BY agency, value) AS legs
-                    FROM statements
-                    WHERE schema = 'Payment' AND prop = 'transactionNumber'
-                      AND {_only(None, scope)})
-                WHERE legs > 1
+                    SELECT entity_id, transfer, count(*) OVER (PARTITION BY transfer) AS legs
+                    FROM (SELECT DISTINCT entity_id, agency || ':' || value AS transfer
+                          FROM statements
+                          WHERE schema = 'Payment' AND prop = 'transactionNumber'
+                            AND {_only(None, scope)}))
+                WHERE legs BETWEEN 2 AND {MAX_LEGS}
             ),
             -- The other side of every link a party is on; an account by its number, so
             -- that two agencies' records of one account are one counterpart.
