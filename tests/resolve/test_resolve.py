@@ -201,7 +201,7 @@ def test_a_namesake_on_another_crossing_is_not_corroborated(
     # is linked to three people, busy, so he has none.
     same = svc.explain("DE-BKA.hq-2", "DE-BKA.hq-3")
     step = {s.comparison: s for s in same.steps}["corroboration"]
-    assert (step.level, step.match_weight) == ("missing on one side", 0)
+    assert (step.level, step.match_weight) == ("no personal counterpart on one side", 0)
 
 
 def test_corroboration_is_weighed_again_until_the_clusters_stand(
@@ -319,3 +319,39 @@ def test_a_receiver_in_common_within_one_agency_corroborates_a_name(
     links = dict(svc.store.fetchall("SELECT value, key_type FROM resolve_links"))
     assert links.get("BE-FJP.lg-shop") == "counterpart"
     assert "BE-FJP.lg-sister" not in links
+
+
+def test_a_personal_counterpart_is_weighed_on_the_readers_view_only(
+    resolved: tuple[Service, Path], tmp_path: Path
+) -> None:
+    """Two ledger lines of one man, released to all; the pay-outs to his brother, which
+    make the brother their counterpart, only to the Belgian service. The run (which
+    sees everything) merges him by the brother; a French analyst's explanation neither
+    weighs nor names the brother."""
+    from tests.resolve.conftest import LEDGER_SHOP, transfer
+
+    svc, _ = resolved
+    sent = [
+        person("lh-1", name="Soran Bakr", phone="+32 470 66 55 41"),
+        person("lh-2", name="Soran Bakr", phone=LEDGER_SHOP),
+        person("lh-brother", name="Dlovan Bakr", phone="+964 750 999 8877"),
+    ]
+    pay_ins, pay_outs = [], []
+    for number, sender in (("LH-1", "lh-1"), ("LH-2", "lh-2")):
+        pay_in, pay_out = transfer(number, sender, "lh-brother", "2024-04-01", "lg-erbil-1")
+        pay_ins.append(pay_in)
+        pay_outs.append(pay_out)
+    shared = write_jsonl(tmp_path / "lh.json", [*sent[:2], *pay_ins])
+    svc.ingest_files([shared], Submission("BE-FJP", "BE-LH", "H0", "all", "B2"))
+    kept = write_jsonl(tmp_path / "lh-h.json", [sent[2], *pay_outs])
+    svc.ingest_files([kept], Submission("BE-FJP", "BE-LH-H", "H2", "BE-FJP", "B2"))
+    svc.resolve()
+    assert_corroborated(
+        svc, "BE-FJP.lh-1", "BE-FJP.lh-2", "1 personal counterpart in common within the agency"
+    )
+    svc.add_user("lh.fr", "FR-OLTIM", "analyst")
+    fr = Service(svc.store, acting_user(svc.store, "lh.fr"), purpose="case")
+    theirs = fr.explain("BE-FJP.lh-1", "BE-FJP.lh-2")
+    step = {s.comparison: s for s in theirs.steps}["corroboration"]
+    assert (step.level, step.match_weight) == ("no personal counterpart on one side", 0.0)
+    assert "lh-brother" not in json.dumps(theirs.to_dict())

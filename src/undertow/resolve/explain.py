@@ -178,7 +178,9 @@ def _corroboration(
     if factor is None:
         return Step(name, f"not estimated {where}", None, None, 0.0)
     if not linked[0] or not linked[1]:
-        return Step(name, "missing on one side", len(linked[0]), len(linked[1]), 0.0)
+        # Within an agency a side may have links, all of them busy: none is personal.
+        label = "no personal counterpart on one side" if same_agency else "missing on one side"
+        return Step(name, label, len(linked[0]), len(linked[1]), 0.0)
     canonical = canonical_ids(store, sorted(linked[0] | linked[1] | set(ids)))
     selves = {canonical.get(i, i) for i in ids}
     left, right = ({canonical.get(c, c) for c in side} - selves for side in linked)
