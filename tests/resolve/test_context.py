@@ -231,3 +231,56 @@ def test_a_kept_estimate_reads_back_whatever_its_age() -> None:
     assert Corroboration.from_dict(estimate.to_dict()) == estimate
     old = {"m": 0.6, "u": 0.001, "confident_pairs": 40, "rounds": 3, "crossed": 2}
     assert Corroboration.from_dict(old) == Corroboration(Factor(0.6, 0.001, 40), None, 3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=3), min_size=30, max_size=40
+    ),
+    st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39), st.floats(-20, 20)), max_size=40),
+)
+def test_each_pair_moves_by_its_own_factor_only(
+    links: list[list[str]], scored: list[tuple[int, int, float]]
+) -> None:
+    """With personal counterparts too ("e" is busy: linked, never personal): a pair from
+    two agencies moves by the factor across agencies when both records have links; a
+    pair from one agency by the factor within, when both have personal counterparts;
+    every other pair keeps its weight. (The first 25 records are linked to "a"; confident
+    pairs to the next record, across agencies, and to the third next, within one, so
+    that both factors are estimated.)"""
+    records = [
+        (["UK", "DE", "FR"][i % 3], [*linked, "a"] if i < 25 else linked)
+        for i, linked in enumerate(links)
+    ]
+    ids = [f"{agency}.{i}" for i, (agency, _) in enumerate(records)]
+    personal = [[f"X.{c}" for c in linked if c != "e"] or None for _, linked in records]
+    parties = party_table(
+        ids,
+        [a for a, _ in records],
+        [[f"X.{c}" for c in linked] or None for _, linked in records],
+    ).append_column("personal", pa.array(personal, pa.list_(pa.string())))
+    chosen = {(ids[i], ids[j]): w for i, j, w in scored if i < j < len(ids)}
+    for step in (1, 3):
+        for i in range(len(ids) - step):
+            chosen.setdefault((ids[i], ids[i + step]), 30.0)
+    out, found = corroborate(parties, pair_table(chosen), mapping_table({}), 0.8)
+    assert found is not None
+    assert found.across is not None
+    assert found.within is not None
+    after = weights_of(out)
+    assert set(after) == set(chosen)
+    agency = dict(zip(ids, (a for a, _ in records), strict=True))
+    linked = dict(zip(ids, (bool(c) for _, c in records), strict=True))
+    has_personal = dict(zip(ids, (bool(p) for p in personal), strict=True))
+    for (a, b), w in chosen.items():
+        moved = after[(a, b)] - w
+        same = agency[a] == agency[b]
+        factor = found.factor(same_agency=same)
+        weighed = has_personal if same else linked
+        if factor is None or not (weighed[a] and weighed[b]):
+            assert moved == pytest.approx(0.0, abs=1e-9)
+        else:
+            assert moved == pytest.approx(factor.shared_weight, abs=1e-9) or moved == pytest.approx(
+                factor.unshared_weight, abs=1e-9
+            )
