@@ -24,6 +24,12 @@ def test_resolve_and_clusters(resolved: tuple[Service, Path], resolved_db: Path)
     summary = orjson.loads(stdout)
     assert summary["cross_agency_clusters"] > 0
     assert not summary["trained"]
+    # The shop of the hand-made ledger, among others, is busy; both factors estimated.
+    assert summary["busy_counterparts"] > 0
+    within = summary["corroboration"]["within"]
+    assert 0 < within["u"] < within["m"] < 1
+    code, stdout, _ = run(resolved_db, "resolve")
+    assert "personal counterparts within an agency" in stdout
     code, stdout, _ = run(resolved_db, "clusters", "--json")
     rows = [orjson.loads(line) for line in stdout.splitlines()]
     jafar = {r["canonical_id"] for r in rows if r["entity_id"] in {"jk-1", "jk-2", "jk-3"}}

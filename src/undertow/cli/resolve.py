@@ -42,7 +42,7 @@ def resolve_cmd(
 def render_summary(summary: Any) -> Table:
     table = Table(title=f"Resolution run {summary.id}")
     table.add_column("what")
-    table.add_column("count", justify="right")
+    table.add_column("figure", justify="right")
     for label, value in (
         ("records", summary.records),
         ("person and organisation records compared", summary.party_records),
@@ -51,8 +51,11 @@ def render_summary(summary: Any) -> Table:
         ("records merged with another", summary.merged_records),
         ("entities linked across agencies", summary.cross_agency_clusters),
         ("hub identifiers (links, not merges)", summary.hubs),
+        ("busy counterparts (not weighed within an agency)", summary.busy_counterparts),
     ):
         table.add_row(label, f"{value:,}")
+    for label, factor in _factors(summary.corroboration):
+        table.add_row(label, factor)
     from undertow.resolve.run import MIN_SCORED
 
     if summary.party_records < MIN_SCORED:
@@ -63,6 +66,23 @@ def render_summary(summary: Any) -> Table:
         model = "model reused from an earlier run"
     table.caption = f"{model}; merge threshold {summary.threshold}"
     return table
+
+
+def _factors(estimate: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """The corroboration factors the run estimated, as (label, "shared / none" weights)."""
+    from undertow.resolve.context import Corroboration
+
+    if estimate is None:
+        return []
+    found = Corroboration.from_dict(estimate)
+    rows = []
+    for factor, label in (
+        (found.across, "corroboration across agencies (bits: shared / none)"),
+        (found.within, "personal counterparts within an agency (bits: shared / none)"),
+    ):
+        if factor is not None:
+            rows.append((label, f"{factor.shared_weight:+.1f} / {factor.unshared_weight:+.1f}"))
+    return rows
 
 
 @app.command()

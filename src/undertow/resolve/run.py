@@ -62,6 +62,10 @@ class RunSummary:
     cross_agency_clusters: int
     hubs: int
     threshold: float
+    busy_counterparts: int = 0
+    """Counterparts three or more people are linked to: not weighed within an agency."""
+    corroboration: dict[str, Any] | None = None
+    """The run's corroboration estimate (``Corroboration.to_dict``), if any."""
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -332,6 +336,8 @@ def _write(
             cross_agency_clusters=int(stats[2]),
             hubs=sum(1 for h in hubs if h[0] != COUNTERPART),
             threshold=threshold,
+            busy_counterparts=sum(1 for h in hubs if h[0] == COUNTERPART),
+            corroboration=None if corroboration is None else corroboration.to_dict(),
         )
         store.execute(
             "INSERT INTO resolution_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
