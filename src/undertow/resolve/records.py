@@ -66,10 +66,10 @@ LINK_SIDES: tuple[tuple[str, str, str], ...] = (
 # an account by its (normalised) number, whichever agency's record of it was paid; a
 # hub phone the record carries (``pipeline.py``) by the number.
 ACCOUNT_LINK = "#"
+PHONE_LINK = "tel:"
 MAX_LEGS = 4
 """Payments one transfer number may join as legs of one transfer: a shop's pay-in and
 pay-out, a correspondent between them, a copy of one on both statements."""
-PHONE_LINK = "tel:"
 FACT_PROPS = (
     "birthDate",
     "nationality",
