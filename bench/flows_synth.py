@@ -7,8 +7,7 @@ For each seed: synthesise, ingest, resolve, then as the store's administrator:
 * **typologies** -- ``undertow flows typologies``. A planted instance is found when a
   detection of the same typology cites one of its payments; a detection is right when
   it cites a payment of a planted instance of its typology. Recall and precision per
-  typology (the truth's ``front_business`` has no scan of its own and is listed apart),
-  and how many detections cite a payment of a planted instance of any typology;
+  typology, and how many detections cite a payment of a planted instance of any typology;
 * **rank** -- ``undertow flows rank``: the organisers and financiers (true people)
   among the true people behind the top 10 canonical ids, and the roles of those ten.
 """

@@ -92,6 +92,26 @@ def tables(
     return party_table(ids, agencies, linked), pair_table(pairs), mapping_table(first), pairs
 
 
+# Records' links (counterparts named by letter) and scored pairs (by record index).
+LINKS = st.lists(
+    st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=3), min_size=30, max_size=40
+)
+SCORED = st.lists(
+    st.tuples(st.integers(0, 39), st.integers(0, 39), st.floats(-20, 20)), max_size=40
+)
+
+
+def linked_parties(records: list[tuple[str, list[str]]]) -> tuple[list[str], pa.Table]:
+    """Ids and the party table of (agency, links) records, the links as counterparts."""
+    ids = [f"{agency}.{i}" for i, (agency, _) in enumerate(records)]
+    parties = party_table(
+        ids,
+        [a for a, _ in records],
+        [[f"X.{c}" for c in linked] or None for _, linked in records],
+    )
+    return ids, parties
+
+
 def test_weights_are_counted_from_the_runs_own_pairs() -> None:
     parties, scored, first, before = tables(confident=24, sharing=12)
     out, found = corroborate(parties, scored, first, 0.8)
@@ -126,12 +146,7 @@ def test_too_few_confident_pairs_estimate_nothing() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(
-    st.lists(
-        st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=3), min_size=30, max_size=40
-    ),
-    st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39), st.floats(-20, 20)), max_size=40),
-)
+@given(LINKS, SCORED)
 def test_only_cross_agency_pairs_move_and_only_by_the_two_weights(
     links: list[list[str]], scored: list[tuple[int, int, float]]
 ) -> None:
@@ -143,12 +158,7 @@ def test_only_cross_agency_pairs_move_and_only_by_the_two_weights(
         (["UK", "DE", "FR"][i % 3], (linked or ["a"]) if i < 25 else linked)
         for i, linked in enumerate(links)
     ]
-    ids = [f"{agency}.{i}" for i, (agency, _) in enumerate(records)]
-    parties = party_table(
-        ids,
-        [a for a, _ in records],
-        [[f"X.{c}" for c in linked] or None for _, linked in records],
-    )
+    ids, parties = linked_parties(records)
     # Everyone confidently matched with the next record, so that m is estimated.
     chosen = {(ids[i], ids[j]): w for i, j, w in scored if i < j < len(ids)}
     for i in range(len(ids) - 1):
@@ -234,12 +244,7 @@ def test_a_kept_estimate_reads_back_whatever_its_age() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(
-    st.lists(
-        st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=3), min_size=30, max_size=40
-    ),
-    st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39), st.floats(-20, 20)), max_size=40),
-)
+@given(LINKS, SCORED)
 def test_each_pair_moves_by_its_own_factor_only(
     links: list[list[str]], scored: list[tuple[int, int, float]]
 ) -> None:
@@ -253,13 +258,9 @@ def test_each_pair_moves_by_its_own_factor_only(
         (["UK", "DE", "FR"][i % 3], [*linked, "a"] if i < 25 else linked)
         for i, linked in enumerate(links)
     ]
-    ids = [f"{agency}.{i}" for i, (agency, _) in enumerate(records)]
+    ids, parties = linked_parties(records)
     personal = [[f"X.{c}" for c in linked if c != "e"] or None for _, linked in records]
-    parties = party_table(
-        ids,
-        [a for a, _ in records],
-        [[f"X.{c}" for c in linked] or None for _, linked in records],
-    ).append_column("personal", pa.array(personal, pa.list_(pa.string())))
+    parties = parties.append_column("personal", pa.array(personal, pa.list_(pa.string())))
     chosen = {(ids[i], ids[j]): w for i, j, w in scored if i < j < len(ids)}
     for step in (1, 3):
         for i in range(len(ids) - step):

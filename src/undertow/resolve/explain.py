@@ -99,14 +99,31 @@ def explain(store: Store, left_id: str, right_id: str, scope: Scope | None = Non
     for ref in (left_id, right_id):
         if ref not in by_id:
             raise NotFoundError(f"{ref!r} is not a person or organisation record")
+    # Only the two records' own values are looked up: the run keeps every hub and every
+    # name's frequency, hundreds of thousands of rows at a million records.
+    values = sorted(
+        {
+            v
+            for p in by_id.values()
+            for column in ("phones", "accounts", "counterparties")
+            for v in p.get(column) or []
+        }
+    )
     hubs = {
         (r[0], r[1])
         for r in store.fetchall(
             "SELECT key_type, value FROM resolve_links "
-            f"WHERE key_type IN ('phone', 'held account', '{COUNTERPART}')"
+            f"WHERE key_type IN ('phone', 'held account', '{COUNTERPART}') "
+            "AND list_contains(?::VARCHAR[], value)",
+            [values],
         )
     }
-    tf = dict(store.fetchall("SELECT name_key, tf FROM resolve_tf"))
+    tf = dict(
+        store.fetchall(
+            "SELECT name_key, tf FROM resolve_tf WHERE list_contains(?::VARCHAR[], name_key)",
+            [sorted({p["name_key"] for p in by_id.values() if p.get("name_key")})],
+        )
+    )
     records = []
     linked: list[set[str]] = []
     personal: list[set[str]] = []

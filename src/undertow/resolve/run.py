@@ -355,7 +355,9 @@ def _write(
                 summary.merged_records,
                 summary.cross_agency_clusters,
                 orjson.dumps(model).decode(),
-                None if corroboration is None else orjson.dumps(corroboration.to_dict()).decode(),
+                None
+                if summary.corroboration is None
+                else orjson.dumps(summary.corroboration).decode(),
             ],
         )
         store.execute("COMMIT")
