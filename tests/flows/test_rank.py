@@ -235,6 +235,25 @@ def test_a_node_a_laundering_pattern_shows_paying_on_keeps_nothing_it_brought() 
     assert boss.evidence["in_transit_eur"] == 0
 
 
+def test_a_business_at_the_end_of_a_laundering_pattern_keeps_none_of_it() -> None:
+    # A conduit takes the collector's 9,000 and pays 8,500 of it to a money-transfer
+    # business within a day. Without the scan the business "keeps" it; with a
+    # pass-through citing both legs the money is moving (sent abroad, or spent on a
+    # car: a business mixes it with its clientele's money), and a person paid the same
+    # way still keeps it.
+    rows = [*_fares(), ("col", "conduit", 6, 9000.0), ("conduit", "msb", 7, 8500.0)]
+    scope, front = Scope.everything(), FrontLine(present=set(PRESENT))
+    legs = Detection("pass_through", 0.9, ("conduit",), (("UK-NCA", "p6"), ("UK-NCA", "p7")))
+    business = _tables(rows, {"msb": "Company"})
+    plain = rank_organisers(None, scope, tables=business, found=[], front=front)  # type: ignore[arg-type]
+    assert plain.reached["msb"].evidence["kept_eur"] == pytest.approx(8500, rel=0.01)
+    found = rank_organisers(None, scope, tables=business, found=[legs], front=front)  # type: ignore[arg-type]
+    assert found.reached["msb"].evidence["kept_eur"] == 0
+    assert found.reached["msb"].evidence["in_transit_eur"] == pytest.approx(8500, rel=0.01)
+    person = rank_organisers(None, scope, tables=_tables(rows, {}), found=[legs], front=front)  # type: ignore[arg-type]
+    assert person.reached["msb"].evidence["kept_eur"] == pytest.approx(8500, rel=0.01)
+
+
 def test_hawala_mirror_settlement_is_not_taken_for_smuggling_money() -> None:
     # Two honest shops settle a relative's remittance by mirrored hawala: the scan may
     # find it, but the recipient is no organiser.

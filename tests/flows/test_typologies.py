@@ -224,6 +224,64 @@ def test_pass_through_near_misses() -> None:
     assert run(busy, PassThrough()) == []
 
 
+# A conduit fed by two payers within days, passing each block on (no one arrival is
+# most of its inflow), after paying out money no record shows it receiving.
+CONDUIT: list[Row] = [
+    ("K", "KQ", 1, 20000.0),
+    ("KX", "K", 10, 9000.0),
+    ("KW", "K", 12, 8000.0),
+    ("K", "KY", 12, 8900.0),
+    ("K", "KZ", 14, 7800.0),
+]
+
+
+def test_pass_through_reads_the_balance_first_in_first_out() -> None:
+    (found,) = run(CONDUIT, PassThrough())
+    assert found.accounts == ("K",)
+    # KY's 8,900 and the first 100 of KZ's carry KX's 9,000; the rest of KZ's carries
+    # 7,700 of KW's 8,000. KQ's pay-out, from money the records do not show, carries
+    # neither and is not cited.
+    assert ids(found) == {lid(r) for r in CONDUIT[1:]}
+    assert found.score == pytest.approx(1.0)
+
+
+def test_pass_through_pays_out_the_oldest_money_first() -> None:
+    # The pay-out the day after W's arrival carries X's money, which sat for ten days.
+    sat: list[Row] = [("X", "M", 10, 8000.0), ("W", "M", 20, 8000.0), ("M", "Y", 21, 8000.0)]
+    assert run(sat, PassThrough()) == []
+    # Money paid out before it arrived is not passed through.
+    early: list[Row] = [("M", "Y", 9, 7900.0), ("X", "M", 10, 8000.0)]
+    assert run(early, PassThrough()) == []
+    # A shortfall later on (money the records do not show coming in) does not reach
+    # back to an arrival that had already left.
+    later: list[Row] = [("X", "M", 10, 8000.0), ("M", "Y", 11, 7900.0), ("M", "Q", 40, 20000.0)]
+    (found,) = run(later, PassThrough())
+    assert ids(found) == {lid(later[0]), lid(later[1])}
+    assert found.score == pytest.approx(7900 / 8000, abs=1e-4)
+
+
+def test_pass_through_leaves_a_business_with_a_clientele_aside() -> None:
+    # The same blocks from four payers are a conduit's; from ten, a business's takings.
+    for payers, expected in ((4, 1), (10, 0)):
+        rows: list[Row] = [(f"c{i}", "B", 10 + i % 3, 8000.0 / payers) for i in range(payers)] + [
+            ("B", "supplier", 12, 7900.0)
+        ]
+        assert len(run(rows, PassThrough())) == expected
+    # Blocks that are a small part of the inflow: a node living on small payments.
+    small: list[Row] = [(f"p{i}", "N", 10, 400.0) for i in range(9)] + [
+        ("X", "N", 10, 1000.0),
+        ("N", "Y", 11, 4000.0),
+    ]
+    assert run(small, PassThrough()) == []
+
+
+def test_pass_through_refuses_bad_parameters() -> None:
+    with pytest.raises(ConfigError):
+        PassThrough(max_payers=0)
+    with pytest.raises(ConfigError):
+        PassThrough(min_blocks=1.5)
+
+
 # -- structuring ----------------------------------------------------------------------
 
 
@@ -480,6 +538,7 @@ EVERYTHING: list[Row] = [
     *FARES,
     *steady_shop("S", weeks=8),
     *MULE,
+    *CONDUIT,
     ("P", "acc1", 3, 9800.0),
     ("P", "acc2", 5, 9500.0),
     ("P", "acc3", 9, 9900.0),

@@ -19,9 +19,12 @@ and comes to rest with the people the business works for. The ranking follows it
 3. **Score** -- for each person or company: what of it they *keep* (received less passed
    on; a money-transfer shop -- a business, or whoever pays out by hawala to several
    people -- keeps nothing it took in by hawala, which is in transit to the other shop
-   however the records fail to show the pay-out; and a node a laundering detection
+   however the records fail to show the pay-out; a node a laundering detection
    shows paying money on -- a mule, a front, a hub -- keeps nothing that detection
-   brought it) plus what they *spend* on goods and
+   brought it; and a business a laundering detection shows being paid -- a dealer the
+   money bought a car from, a money-transfer business that sends it on -- keeps none
+   of those payments either: the pattern shows the money moving, and a business mixes
+   it with its clientele's) plus what they *spend* on goods and
    services (money paid into a business counts in the share the business keeps: what a
    front passes on to the network was not spent, it travels on; and a payment a
    laundering typology cites is never a purchase: the typology says the money moves on,
@@ -207,7 +210,13 @@ def _score(
         return max(0.0, 1.0 - sent[node] / received[node]) if received[node] else 0.0
 
     for p in result.payments:
-        if (p.channel == "hawala" and p.dst in shops) or p.payment in passing:
+        # In transit: taken in by hawala at a shop, brought by a pattern that shows the
+        # node paying on, or paid to a business by a pattern (the money moves on).
+        if (
+            (p.channel == "hawala" and p.dst in shops)
+            or p.payment in passing
+            or (p.payment in layering and p.dst in shops)
+        ):
             in_transit[p.dst] += p.traced
         first_hop[p.dst] = min(first_hop.get(p.dst, p.hop), p.hop)
         if p.hop == 1 and p.payment in customers:

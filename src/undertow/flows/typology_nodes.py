@@ -4,7 +4,8 @@ pass-through. Each is a frozen dataclass of parameters that renders its SQL late
 
 A node that is always busy is not suspicious for being busy today: fan-in, fan-out and
 gather-scatter compare a window with the node's own pace over the rest of its active
-span; pass-through asks that one arrival explain what leaves.
+span; pass-through reads what leaves a node first in, first out, and leaves aside a
+business taking from its clientele.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import ClassVar
 
 from undertow.errors import ConfigError
 from undertow.flows.typology_base import (
+    POOL,
     Typology,
     check_positive,
     check_share,
@@ -281,69 +283,142 @@ evidence AS (
 
 @dataclass(frozen=True)
 class PassThrough(Typology):
-    """Rapid pass-through: money arrives and most of it leaves again within days.
+    """Rapid pass-through: blocks of money arrive and leave again within days.
 
-    A mule account or a front company's account is a conduit: it receives a block of
-    money and passes it on before anyone asks, keeping a fee. People also spend their
-    wages quickly, but in many small payments; and a business pays out of a balance
-    fed by many payers, so no single arrival explains its outflows.
+    A mule account, a launderer's or a front's account is a conduit: it receives blocks
+    of money, often several in a few days and from more than one feeder, and passes each
+    on before anyone asks, keeping a fee. People also spend their wages quickly, but in
+    many small payments; and a business pays out of takings from a clientele.
 
-    Arrivals are taken per node and day (the sum of that day's incoming payments). An
-    arrival counts when it is at least ``min_eur`` and at least ``min_dominance`` of
-    all the node's inflow within ``days`` either side of it. What leaves is the node's
-    payments of at least ``min_eur`` from that day to ``days`` after, except back to
-    that day's payers; it must be at least ``share`` of the arrival and no more than
-    the arrival (more would be money the node had before).
+    Which money leaves is read first in, first out: each payment out of a node carries
+    the oldest money the node holds. The records are not the account's whole statement,
+    so a payment out larger than what the records show the node holding was paid from
+    money they do not show (cash, an account no agency shared), put in just then: it
+    carries no later arrival, and an old shortfall does not push every later arrival
+    back in the queue. The opposite gap (money that left unrecorded) leaves old money
+    at the head of the queue, which can only hide a pass-through, never make one.
 
-    Score: match (outflow over arrival) x dominance.
+    An arrival is an incoming payment of at least ``min_eur``, into a node that is not a
+    business -- one paid by ``max_payers`` or more distinct payers in its records has a
+    clientele, as the front-business scan counts one, and pays out of its takings --
+    when at least ``min_blocks`` of the node's inflow within ``days`` either side of it
+    came in payments of at least ``min_eur``. It has passed through when the payments
+    out of at least ``min_eur`` in the ``days`` after it (the arrival's day included),
+    other than back to its payer, carried at least ``share`` of it.
+
+    A node with more than ``POOL`` payments in and out within ``days`` either side of an
+    arrival is a pool there (see :mod:`undertow.flows.typology_base`): which payment
+    carries which money cannot be said.
+
+    Score: the share carried on x the share of the inflow that came in blocks. Each node
+    is one detection, citing the arrivals that passed and the payments that carried
+    them.
     """
 
     name = "pass_through"
     days: int = 5
     min_eur: float = 500.0
     share: float = 0.8
-    min_dominance: float = 0.5
+    min_blocks: float = 0.5
+    max_payers: int = 10
 
     def __post_init__(self) -> None:
-        check_positive(self, days=self.days, min_eur=self.min_eur)
-        check_share(self, share=self.share, min_dominance=self.min_dominance)
+        check_positive(self, days=self.days, min_eur=self.min_eur, max_payers=self.max_payers)
+        check_share(self, share=self.share, min_blocks=self.min_blocks)
 
     def ctes(self) -> str:
-        d, big = self.days, num(self.min_eur)
+        d, big, zero = self.days, num(self.min_eur), num(0.0)
+        # Positions in the node's queue are cumulative euros: arrivals in the order they
+        # came, payments out in the order they left (a day's arrivals before its
+        # payments out: dates are to the day). ``unfunded`` is the money paid out so far
+        # that the recorded arrivals could not have covered: the running maximum of the
+        # shortfall, so a payment out covers queue positions from its start less the
+        # shortfall before it to its end less the shortfall after it. ``wk`` buckets days
+        # by ``days`` + 1, so that ranges of days around a payment meet on equal keys
+        # (the bucket and its neighbours) rather than on every payment of the node.
+        cent = num(0.01)  # overlaps under a cent are the sums' rounding, not money
         return f"""
-inday AS (SELECT dst AS node, dn, SUM(eur) AS a FROM pay GROUP BY dst, dn),
-around AS (
-    SELECT node, dn, a,
-           SUM(a) OVER (PARTITION BY node ORDER BY dn
-                        RANGE BETWEEN {d} PRECEDING AND {d} FOLLOWING) AS around
-    FROM inday
+moves AS (
+    SELECT seq, dst AS node, dn, eur, 0 AS side, src AS party, dst_account AS acc FROM pay
+    UNION ALL
+    SELECT seq, src AS node, dn, eur, 1 AS side, dst AS party, src_account AS acc FROM pay
 ),
-arr AS (
-    SELECT node, dn, a, a / around AS dominance FROM around
-    WHERE a >= {big} AND a >= {num(self.min_dominance)} * around
+nday AS (
+    SELECT node, dn, COUNT(*) AS n,
+           SUM(CASE WHEN side = 1 AND eur >= {big} THEN eur ELSE {zero} END) AS out_big
+    FROM moves GROUP BY node, dn
 ),
-ins AS (
-    SELECT p.seq, p.dst AS node, p.dn, p.src AS party, p.dst_account AS acc
-    FROM pay p JOIN arr a ON a.node = p.dst AND a.dn = p.dn
+pace AS (
+    SELECT node, dn,
+           SUM(n) OVER (PARTITION BY node ORDER BY dn
+                        RANGE BETWEEN {d} PRECEDING AND {d} FOLLOWING) AS around,
+           SUM(out_big) OVER (PARTITION BY node ORDER BY dn
+                              RANGE BETWEEN CURRENT ROW AND {d} FOLLOWING) AS ahead
+    FROM nday
+),
+clientele AS (
+    SELECT dst AS node FROM pay GROUP BY dst HAVING COUNT(DISTINCT src) >= {int(self.max_payers)}
+),
+cand AS (
+    SELECT m.seq, m.node FROM moves m JOIN pace p ON p.node = m.node AND p.dn = m.dn
+    WHERE m.side = 0 AND m.eur >= {big} AND p.around <= {POOL}
+      AND p.ahead >= {num(self.share)} * m.eur
+      AND m.node NOT IN (SELECT node FROM clientele)
+),
+flows AS (
+    SELECT seq, node, dn, eur, side, party, acc,
+           CAST(FLOOR(dn / {num(d + 1)}) AS BIGINT) AS wk,
+           SUM(CASE WHEN side = 0 THEN eur ELSE {zero} END) OVER (
+               PARTITION BY node ORDER BY dn, side, seq ROWS UNBOUNDED PRECEDING) AS cum_in,
+           SUM(CASE WHEN side = 1 THEN eur ELSE {zero} END) OVER (
+               PARTITION BY node ORDER BY dn, side, seq ROWS UNBOUNDED PRECEDING) AS cum_out
+    FROM moves WHERE node IN (SELECT node FROM cand)
+),
+short AS (
+    SELECT seq, node, dn, wk, eur, party, acc, cum_out,
+           GREATEST(MAX(cum_out - cum_in) OVER (
+               PARTITION BY node ORDER BY dn, seq ROWS UNBOUNDED PRECEDING), {zero}) AS unfunded
+    FROM flows WHERE side = 1
 ),
 outs AS (
-    SELECT a.node, a.dn AS adn, p.seq, p.eur, p.src_account AS acc
-    FROM arr a JOIN pay p ON p.src = a.node AND p.dn >= a.dn AND p.dn <= a.dn + {d}
-        AND p.eur >= {big}
-    LEFT JOIN ins back ON back.node = a.node AND back.dn = a.dn AND back.party = p.dst
-    WHERE back.seq IS NULL
+    SELECT seq, node, dn, wk, eur, party, acc, cum_out - unfunded AS done,
+           COALESCE(LAG(cum_out - unfunded) OVER (PARTITION BY node ORDER BY dn, seq),
+                    {zero}) AS began
+    FROM short
 ),
-moved AS (SELECT node, adn, SUM(eur) AS out_eur FROM outs GROUP BY node, adn),
-scored AS (
-    SELECT a.node, a.dn,
-           m.out_eur / a.a * a.dominance AS score
-    FROM arr a JOIN moved m ON m.node = a.node AND m.adn = a.dn
-    WHERE m.out_eur >= {num(self.share)} * a.a AND m.out_eur <= a.a
+inday AS (
+    SELECT node, dn, wk, SUM(eur) AS a,
+           SUM(CASE WHEN eur >= {big} THEN eur ELSE {zero} END) AS blocks
+    FROM flows WHERE side = 0 GROUP BY node, dn, wk
 ),
-legs AS (
-    SELECT node, dn, seq, acc FROM ins UNION ALL SELECT node, adn, seq, acc FROM outs
+arr AS (
+    SELECT q.seq, q.node, q.dn, q.wk, q.eur, q.party, q.acc,
+           q.cum_in - q.eur AS lo, q.cum_in AS hi, SUM(i.blocks) / SUM(i.a) AS blocks
+    FROM flows q JOIN cand USING (seq, node)
+    CROSS JOIN (SELECT -1 AS k UNION ALL SELECT 0 AS k UNION ALL SELECT 1 AS k) near
+    JOIN inday i ON i.node = q.node AND i.wk = q.wk + near.k
+        AND i.dn >= q.dn - {d} AND i.dn <= q.dn + {d}
+    WHERE q.side = 0 AND q.eur >= {big}
+    GROUP BY q.seq, q.node, q.dn, q.wk, q.eur, q.party, q.acc, q.cum_in
+    HAVING SUM(i.blocks) >= {num(self.min_blocks)} * SUM(i.a)
+),
+carried AS (
+    SELECT a.seq AS aseq, a.node, a.eur AS a_eur, a.blocks, o.seq, o.acc,
+           LEAST(a.hi, o.done) - GREATEST(a.lo, o.began) AS part
+    FROM arr a CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1 AS k) next
+    JOIN outs o ON o.node = a.node AND o.wk = a.wk + next.k
+        AND o.dn >= a.dn AND o.dn <= a.dn + {d} AND o.eur >= {big} AND o.party <> a.party
+        AND o.done > a.lo + {cent} AND o.began < a.hi - {cent}
+),
+passed AS (
+    SELECT aseq, node, SUM(part) / MAX(a_eur) * MAX(blocks) AS score
+    FROM carried GROUP BY aseq, node
+    HAVING SUM(part) >= {num(self.share)} * MAX(a_eur)
 ),
 evidence AS (
-    SELECT s.node AS key, s.score, l.seq, s.node, l.acc AS account FROM scored s
-    JOIN legs l ON l.node = s.node AND l.dn = s.dn
+    SELECT p.node AS key, p.score, p.aseq AS seq, p.node, a.acc AS account
+    FROM passed p JOIN arr a ON a.seq = p.aseq AND a.node = p.node
+    UNION ALL
+    SELECT p.node, p.score, c.seq, p.node, c.acc
+    FROM passed p JOIN carried c ON c.aseq = p.aseq AND c.node = p.node
 )"""
