@@ -328,14 +328,18 @@ class PassThrough(Typology):
 
     def ctes(self) -> str:
         d, big, zero = self.days, num(self.min_eur), num(0.0)
-        # Positions in the node's queue are cumulative euros: arrivals in the order they
-        # came, payments out in the order they left (a day's arrivals before its
-        # payments out: dates are to the day). ``unfunded`` is the money paid out so far
-        # that the recorded arrivals could not have covered: the running maximum of the
-        # shortfall, so a payment out covers queue positions from its start less the
-        # shortfall before it to its end less the shortfall after it. ``wk`` buckets days
-        # by ``days`` + 1, so that ranges of days around a payment meet on equal keys
-        # (the bucket and its neighbours) rather than on every payment of the node.
+        # Only nodes with a candidate arrival are queued (``cand``: big enough, not at
+        # a business, not in a pool, and followed by enough big payments out to carry
+        # it): a shop's whole history is never sorted. Positions in a node's queue are
+        # cumulative euros: arrivals in the order they came, payments out in the order
+        # they left (a day's arrivals before its payments out: dates are to the day).
+        # ``unfunded`` is what was paid out so far that the recorded arrivals could not
+        # have covered, the running maximum of the shortfall (it only grows at payments
+        # out, so it is taken over them alone); a payment out carries the queue from
+        # where the one before it stopped (``began``) to its cumulative sum less the
+        # shortfall (``done``). ``wk`` buckets days by ``days`` + 1, so that ranges of
+        # days around a payment meet on equal keys (the bucket and its neighbours)
+        # rather than on every payment of the node.
         cent = num(0.01)  # overlaps under a cent are the sums' rounding, not money
         return f"""
 moves AS (
