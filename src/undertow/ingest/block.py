@@ -7,6 +7,7 @@ mappings are built once per process and kept for the following blocks.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -74,8 +75,8 @@ def _worker(spec: BlockSpec) -> _Worker:
     if found is None:
         # Each ingest job has its own spec, and jobs follow one another: a job's caches
         # (up to a million entity signatures and the value cache) are dead weight once
-        # the next begins. Kept for eight jobs, they held 2 GB per worker at the medium
-        # scenario (1.2 GB now) and 4.7 GB at the large one.
+        # the next begins. Kept for eight jobs, they held 2.0 GB per worker at the
+        # medium scenario (1.2 GB kept for two).
         if len(_WORKERS) >= 2:
             _WORKERS.clear()
         normaliser = EntityNormaliser(spec.agency, spec.report, spec.max_value_bytes)
@@ -125,7 +126,10 @@ def process_block(spec: BlockSpec, units: list[Unit]) -> BlockResult:
 
 
 def _signature(data: Any, formats: Any) -> bytes | None:
+    # A 16-byte digest of the entity as given, not the entity itself (about 200 bytes
+    # on the medium scenario's arrival records): a worker keeps up to a million.
     try:
-        return orjson.dumps([data, formats], option=orjson.OPT_SORT_KEYS)
+        dumped = orjson.dumps([data, formats], option=orjson.OPT_SORT_KEYS)
     except TypeError:
         return None  # not serialisable as given: normalise it and let that report why
+    return hashlib.blake2b(dumped, digest_size=16).digest()
