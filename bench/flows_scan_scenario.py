@@ -9,8 +9,9 @@ scenario itself at the same order of size (``large``: about 11M payments): synth
 ingested, resolved, then each typology in turn over the administrator's payment
 table, timed apart, with the detections scored against the scenario's truth as
 ``flows_synth.py`` scores them. ``--reuse`` scans a store a previous run left in
-``--workdir``. At ``large`` the ingest does not yet fit a 24 GiB machine (see
-``RESULTS.md``); ``--size medium`` runs in two minutes.
+``--workdir``. At ``large`` the ingest ran out of memory on a 24 GiB machine before
+the changes recorded in ``RESULTS.md`` and has not been run to the end since;
+``--size medium`` runs in two minutes.
 """
 
 from __future__ import annotations
