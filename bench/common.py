@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -45,3 +46,29 @@ def ingested_scenario(
     svc = Service(store, purpose=purpose)
     svc.ingest_manifest(summary.manifest)
     return summary, store, svc
+
+
+def scan_each(engine: Any, only: list[str] | None = None) -> list[Any]:
+    """The full scan (or the typologies named in ``only``), one typology at a time, so
+    that each has its time (and a failure its own line); the detections of those that
+    finished."""
+    from undertow.errors import StoreError
+    from undertow.flows.typologies import DEFAULT_SPECS, scan
+
+    total = 0.0
+    detections: list[Any] = []
+    for spec in DEFAULT_SPECS:
+        if only and spec.name not in only:
+            continue
+        t0 = time.perf_counter()
+        try:
+            found = scan(engine, [spec])
+        except StoreError as e:
+            print(f"typology {spec.name}: failed after {time.perf_counter() - t0:.1f} s: {e}")
+            continue
+        took = time.perf_counter() - t0
+        total += took
+        detections += found
+        print(f"typology {spec.name:<15} {took:7.1f} s  {len(found):,} detections", flush=True)
+    print(f"typology scan, those that finished: {total:.1f} s", flush=True)
+    return detections

@@ -47,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.flows.reference import Pay, carries
 
+from common import scan_each
 from undertow.flows.columns import NODES, PAYMENTS
 from undertow.flows.engine import DuckDBEngine
 from undertow.flows.trace import DUST, POOL, prepare_history, trace
@@ -239,28 +240,6 @@ def engine_with_limit(limit: str) -> DuckDBEngine:
     engine = DuckDBEngine()
     engine.con.execute(f"SET memory_limit = '{limit}'")
     return engine
-
-
-def scan_each(engine: Any, only: list[str] | None = None) -> None:
-    """The full scan (or the typologies named in ``only``), one typology at a time, so
-    that each has its time (and a failure its own line)."""
-    from undertow.errors import StoreError
-    from undertow.flows.typologies import DEFAULT_SPECS, scan
-
-    total = 0.0
-    for spec in DEFAULT_SPECS:
-        if only and spec.name not in only:
-            continue
-        t0 = time.perf_counter()
-        try:
-            found = scan(engine, [spec])
-        except StoreError as e:
-            print(f"typology {spec.name}: failed after {time.perf_counter() - t0:.1f} s: {e}")
-            continue
-        took = time.perf_counter() - t0
-        total += took
-        print(f"typology {spec.name:<15} {took:7.1f} s  {len(found):,} detections", flush=True)
-    print(f"typology scan, those that finished: {total:.1f} s", flush=True)
 
 
 def main() -> None:

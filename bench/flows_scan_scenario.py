@@ -24,11 +24,10 @@ import resource
 import time
 from pathlib import Path
 
-from common import ingested_scenario, source_state
-from flows_synth import typology_scores
+from common import ingested_scenario, scan_each, source_state
+from flows_synth import print_typology_scores
 from undertow.flows.analyses import engine_with
 from undertow.flows.graph import payment_tables
-from undertow.flows.typologies import DEFAULT_SPECS, Detection, scan
 from undertow.service import Service
 from undertow.store import Store
 
@@ -68,22 +67,10 @@ def main() -> None:
         f"payment table: {tables.payments.num_rows:,} payments, "
         f"{tables.nodes.num_rows:,} nodes, in {time.perf_counter() - started:.1f} s"
     )
-    engine = engine_with(tables)
-    found: list[Detection] = []
-    total = 0.0
-    for spec in DEFAULT_SPECS:
-        started = time.perf_counter()
-        detections = scan(engine, [spec])
-        seconds = time.perf_counter() - started
-        total += seconds
-        found += detections
-        print(f"typology {spec.name:<15} {seconds:6.1f} s {len(detections):>8,} detections")
+    found = scan_each(engine_with(tables))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"typology scan: {total:.1f} s; peak RSS {peak:,.0f} MB")
-    truth = json.loads(truth_path.read_text())
-    print("  typology        planted  found | detections  right | on any planted money")
-    for typology, (n, hit, det, right, on) in typology_scores(found, truth).items():
-        print(f"  {typology:<15} {n:>7} {hit:>6} | {det:>10} {right:>6} | {on:>5}")
+    print(f"peak RSS {peak:,.0f} MB")
+    print_typology_scores(found, json.loads(truth_path.read_text()))
     store.close()
 
 

@@ -53,6 +53,22 @@ def typology_scores(
     return out
 
 
+def print_typology_scores(found: list[Any], truth: dict[str, Any]) -> None:
+    """The table of :func:`typology_scores`, one typology per line."""
+    print(
+        "  typology        planted  found  recall | detections  right  precision"
+        " | on any planted money"
+    )
+    for typology, (n, hit, det, right, on) in typology_scores(found, truth).items():
+        recall = f"{hit / n:.2f}" if n else "  - "
+        precision = f"{right / det:.2f}" if det else "  - "
+        share = f"{on / det:.2f}" if det else "  - "
+        print(
+            f"  {typology:<15} {n:>7} {hit:>6}  {recall:>6} | {det:>10} {right:>6}  "
+            f"{precision:>9} | {on:>5} ({share})"
+        )
+
+
 def rank_scores(store: Store, rows: list[Any], truth: dict[str, Any]) -> dict[str, Any]:
     canon = dict(store.fetchall("SELECT entity_id, canonical_id FROM canonical"))
     people: dict[str, set[str]] = defaultdict(set)
@@ -90,18 +106,7 @@ def main() -> None:
             print(
                 f"seed {seed}, {args.size}/{args.profile}: scan {scan_s:.1f} s, rank {rank_s:.1f} s"
             )
-            print(
-                "  typology        planted  found  recall | detections  right  precision"
-                " | on any planted money"
-            )
-            for typology, (n, hit, det, right, on) in typology_scores(found, truth).items():
-                recall = f"{hit / n:.2f}" if n else "  - "
-                precision = f"{right / det:.2f}" if det else "  - "
-                share = f"{on / det:.2f}" if det else "  - "
-                print(
-                    f"  {typology:<15} {n:>7} {hit:>6}  {recall:>6} | {det:>10} {right:>6}  "
-                    f"{precision:>9} | {on:>5} ({share})"
-                )
+            print_typology_scores(found, truth)
             print(f"  rank: {rank_scores(store, ranking.rows, truth)}")
             store.close()
 

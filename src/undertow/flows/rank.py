@@ -210,12 +210,10 @@ def _score(
         return max(0.0, 1.0 - sent[node] / received[node]) if received[node] else 0.0
 
     for p in result.payments:
-        # In transit: taken in by hawala at a shop, brought by a pattern that shows the
-        # node paying on, or paid to a business by a pattern (the money moves on).
-        if (
-            (p.channel == "hawala" and p.dst in shops)
-            or p.payment in passing
-            or (p.payment in layering and p.dst in shops)
+        # In transit: brought by a pattern that shows the node paying on, or taken in
+        # by a shop by hawala or in a pattern (the money moves on).
+        if p.payment in passing or (
+            p.dst in shops and (p.channel == "hawala" or p.payment in layering)
         ):
             in_transit[p.dst] += p.traced
         first_hop[p.dst] = min(first_hop.get(p.dst, p.hop), p.hop)

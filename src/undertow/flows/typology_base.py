@@ -39,6 +39,11 @@ from undertow.errors import ConfigError
 # and pay-outs not matched, through a pool in that stretch of time.
 POOL = 50
 
+# A node paid by this many distinct payers in its records has a clientele: it is a
+# business, and pays out of its takings. The front-business scan measures usual takings
+# only there; pass-through never takes such a node for a conduit.
+CLIENTELE = 10
+
 PAY = """
 pay AS (
     SELECT seq, agency, local_id, DATE_DIFF('day', DATE '1970-01-01', day) AS dn,

@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from undertow.flows.typology_base import POOL, Typology, check_positive, check_share, num
+from undertow.flows.typology_base import (
+    CLIENTELE,
+    POOL,
+    Typology,
+    check_positive,
+    check_share,
+    num,
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ class FrontBusiness(Typology):
     """
 
     name = "front_business"
-    min_customers: int = 10
+    min_customers: int = CLIENTELE
     factor: float = 5.0
     min_eur: float = 1000.0
     days: int = 7

@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from undertow.errors import ConfigError
 from undertow.flows.typology_base import (
+    CLIENTELE,
     POOL,
     Typology,
     check_positive,
@@ -320,7 +321,7 @@ class PassThrough(Typology):
     min_eur: float = 500.0
     share: float = 0.8
     min_blocks: float = 0.5
-    max_payers: int = 10
+    max_payers: int = CLIENTELE
 
     def __post_init__(self) -> None:
         check_positive(self, days=self.days, min_eur=self.min_eur, max_payers=self.max_payers)
@@ -398,11 +399,10 @@ inday AS (
 arr AS (
     SELECT q.seq, q.node, q.dn, q.wk, q.eur, q.party, q.acc,
            q.cum_in - q.eur AS lo, q.cum_in AS hi, SUM(i.blocks) / SUM(i.a) AS blocks
-    FROM flows q JOIN cand USING (seq, node)
+    FROM flows q JOIN cand USING (seq, node)  -- the candidates: big arrivals, side 0
     CROSS JOIN (SELECT -1 AS k UNION ALL SELECT 0 AS k UNION ALL SELECT 1 AS k) near
     JOIN inday i ON i.node = q.node AND i.wk = q.wk + near.k
         AND i.dn >= q.dn - {d} AND i.dn <= q.dn + {d}
-    WHERE q.side = 0 AND q.eur >= {big}
     GROUP BY q.seq, q.node, q.dn, q.wk, q.eur, q.party, q.acc, q.cum_in
     HAVING SUM(i.blocks) >= {num(self.min_blocks)} * SUM(i.a)
 ),
