@@ -42,28 +42,37 @@ def limit_spill(con: Any, *, elsewhere: bool) -> None:
 MEMORY_SHARE = 0.5
 """Of the machine's memory, the most the store's DuckDB connection may hold. DuckDB's
 default (80%) assumes it is alone; the store shares the machine with the ingest's
-worker processes and with the Arrow tables analyses build from it. At the ``large``
-scenario, the default let the ingest's main process reach 14.8 GB beside two workers of
-4.7 GB on a 24 GiB machine, and the kernel killed it."""
+worker processes, with the scratch connections analyses run on, and with the Arrow
+tables they build. At the ``large`` scenario, the default let the ingest's main process
+reach 14.8 GB beside two workers of 4.7 GB on a 24 GiB machine, and the kernel killed
+it."""
+
+SCRATCH_SHARE = 0.3
+"""Of the machine's memory, the most one scratch connection may hold. A scratch
+connection runs beside the store's (resolution trains and predicts on one while the
+store is open), so the two shares together come to DuckDB's own default for a single
+database alone, 80%, and the rest is left to Python and Arrow. Past its share a query
+spills to disk (bounded by ``SPILL_LIMIT``), it does not fail."""
 
 
-def limit_memory(con: Any) -> None:
-    """Cap DuckDB at ``MEMORY_SHARE`` of physical memory (where the system says how much
-    there is; otherwise DuckDB's own default stands)."""
+def limit_memory(con: Any, share: float = MEMORY_SHARE) -> None:
+    """Cap DuckDB at ``share`` of physical memory (where the system says how much there
+    is; otherwise DuckDB's own default stands)."""
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         return
     if total > 0:
-        con.execute(f"SET memory_limit = '{int(total * MEMORY_SHARE) // 2**20}MB'")
+        con.execute(f"SET memory_limit = '{int(total * share) // 2**20}MiB'")
 
 
 def scratch_connection() -> Any:
-    """An in-memory DuckDB connection for analyses, with bounded spill."""
+    """An in-memory DuckDB connection for analyses, with bounded spill and memory."""
     import duckdb
 
     con = duckdb.connect()
     limit_spill(con, elsewhere=True)
+    limit_memory(con, SCRATCH_SHARE)
     return con
 
 
