@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
 import sys
 import textwrap
+import weakref
+from datetime import date, datetime
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from tests.conftest import ProvenanceFactory, person, write_jsonl
 from undertow.ingest import IngestJob, ingest_file
 from undertow.settings import Settings
-from undertow.store import Store
+from undertow.store import ReportCounts, ReportHeader, ReportWriter, Store
+from undertow.store.writer import VARYING_COLUMNS
 
 KILLED_INGEST = textwrap.dedent(
     """
@@ -99,3 +104,35 @@ def test_an_error_mid_ingest_rolls_back(
     assert store.scalar("SELECT count(*) FROM quarantine") == 0
     result = ingest_file(store, IngestJob(data, provenance()))
     assert result.counts.records_stored == 5_000
+
+
+def test_a_staged_batch_is_not_held_until_the_commit(store: Store) -> None:
+    # A large report is staged batch by batch in one transaction; a batch kept alive
+    # until the commit (as a view dropped inside a transaction keeps its table) would
+    # hold the whole file in memory.
+    header = ReportHeader(
+        id="r1",
+        agency="UK-NCA",
+        reference="ref",
+        file_name="f.json",
+        file_sha256="0" * 64,
+        format="ftm",
+        handling="H2",
+        handling_note=None,
+        release=[],
+        grading="B2",
+        reported_at=datetime(2026, 1, 1),
+        received_at=datetime(2026, 1, 1),
+        review_by=date(2027, 1, 1),
+    )
+    with ReportWriter(store, header) as writer:
+        batch = pa.table({c: [f"{c}-{i}" for i in range(3)] for c in VARYING_COLUMNS})
+        kept = weakref.ref(batch)
+        writer.add_table(batch)
+        del batch
+        gc.collect()
+        assert kept() is None
+        writer.quarantine("q1", "f.json", 7, "birthDate", "bad_date", "no date", "[]", b"{}")
+        writer.finish(ReportCounts(records_read=4, records_stored=3, records_quarantined=1))
+    assert store.scalar("SELECT count(*) FROM statements WHERE report_id = 'r1'") == 3
+    assert store.scalar("SELECT line FROM quarantine WHERE id = 'q1'") == 7

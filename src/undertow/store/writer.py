@@ -93,6 +93,14 @@ class ReportWriter:
         self._open = True
         cols = ", ".join(f"{c} VARCHAR" for c in VARYING_COLUMNS)
         self.store.execute(f"CREATE OR REPLACE TEMP TABLE staging_statements ({cols})")
+        self.store.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE staging_quarantine (
+                id VARCHAR, file_name VARCHAR, line BIGINT, field VARCHAR, code VARCHAR,
+                reason VARCHAR, problems VARCHAR, raw BLOB
+            )
+            """
+        )
         return self
 
     def __exit__(
@@ -153,18 +161,13 @@ class ReportWriter:
         self._rows = []
 
     def _stage(self, batch: pa.Table) -> None:
-        self.store.con.register("statement_batch", batch)
-        try:
-            self.store.execute("INSERT INTO staging_statements SELECT * FROM statement_batch")
-        finally:
-            self.store.con.unregister("statement_batch")
+        self.store.insert_arrow("staging_statements", batch)
 
     def _flush_quarantine(self) -> None:
         if not self._quarantine[0]:
             return
         import pyarrow as pa
 
-        h = self.header
         batch = pa.table(
             {
                 **dict(zip(QUARANTINE_COLUMNS, self._quarantine, strict=True)),
@@ -172,19 +175,7 @@ class ReportWriter:
                 "raw": pa.array(self._quarantine[7], type=pa.binary()),
             }
         )
-        self.store.con.register("quarantine_batch", batch)
-        try:
-            self.store.execute(
-                """
-                INSERT OR IGNORE INTO quarantine
-                SELECT id, ?, ?, ?, file_name, line, field, code, reason, problems, raw,
-                       current_timestamp::TIMESTAMP
-                FROM quarantine_batch
-                """,
-                [h.id, h.agency, h.reference],
-            )
-        finally:
-            self.store.con.unregister("quarantine_batch")
+        self.store.insert_arrow("staging_quarantine", batch)
         self._quarantine = [[] for _ in QUARANTINE_COLUMNS]
 
     # -- commit ----------------------------------------------------------------
@@ -200,6 +191,17 @@ class ReportWriter:
         h = self.header
         self.flush()
         self._flush_quarantine()
+        # A record quarantined before (an identical file sent again) keeps its first row.
+        self.store.execute(
+            """
+            INSERT OR IGNORE INTO quarantine
+            SELECT id, ?, ?, ?, file_name, line, field, code, reason, problems, raw,
+                   current_timestamp::TIMESTAMP
+            FROM staging_quarantine
+            """,
+            [h.id, h.agency, h.reference],
+        )
+        self.store.execute("DROP TABLE staging_quarantine")
         if keep_statements:
             counts.entities = int(
                 self.store.scalar("SELECT count(DISTINCT entity_id) FROM staging_statements")
