@@ -2,9 +2,10 @@
 
 Everything a report brings -- its statements, its quarantined records and the report row
 itself -- is written in one DuckDB transaction. Statements are buffered in columns and
-flushed in chunks into a staging table inside that transaction, so a large file needs
-bounded memory; on success they move into ``statements`` deduplicated by content hash,
-and the transaction commits. A crash, a kill or an exception before the commit leaves
+flushed in chunks into a staging table inside that transaction; on success they move
+into ``statements`` deduplicated by content hash, one range of entities at a time, and
+the transaction commits. A file of any size so needs bounded memory and temporary
+disk. A crash, a kill or an exception before the commit leaves
 nothing: DuckDB discards uncommitted work when the file is next opened.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +28,11 @@ if TYPE_CHECKING:
     from undertow.store.store import Store
 
 log = logging.getLogger(__name__)
+
+# Statements moved from staging into place per pass (about 2 GB of DuckDB memory), and
+# the sample their ranges are cut from.
+SLICE_STATEMENTS = 4_000_000
+SLICE_SAMPLE = 20_000
 
 # Columns that vary per statement; the rest are the report's and are added in SQL.
 VARYING_COLUMNS: tuple[str, ...] = STATEMENT_COLUMNS[:8]
@@ -92,7 +99,12 @@ class ReportWriter:
         self.store.execute("BEGIN TRANSACTION")
         self._open = True
         cols = ", ".join(f"{c} VARCHAR" for c in VARYING_COLUMNS)
-        self.store.execute(f"CREATE OR REPLACE TEMP TABLE staging_statements ({cols})")
+        # A table of the database, not a temporary one: DuckDB writes a large
+        # transaction's appends to the database file as they come, where a temporary
+        # table holds them in memory and spills to the bounded temporary directory (a
+        # 790 MB bank statement, some 60 million statements, filled both). Uncommitted,
+        # it is gone if the process dies; it is dropped before the commit.
+        self.store.execute(f"CREATE OR REPLACE TABLE staging_statements ({cols})")
         self.store.execute(
             """
             CREATE OR REPLACE TEMP TABLE staging_quarantine (
@@ -180,6 +192,76 @@ class ReportWriter:
 
     # -- commit ----------------------------------------------------------------
 
+    def _slices(self) -> list[tuple[str, list[str]]]:
+        """Conditions on ``entity_id`` (alias ``s``, with their parameters) that cut the
+        staged statements into ranges of about ``SLICE_STATEMENTS`` each, in order.
+
+        A statement's id is a hash of its entity and content, so one id never spans two
+        ranges, and each range can be deduplicated and sorted alone: a report of any
+        size moves into place in bounded memory, still sorted by entity."""
+        staged = int(self.store.scalar("SELECT count(*) FROM staging_statements"))
+        parts = -(-staged // SLICE_STATEMENTS)
+        if parts <= 1:
+            return [("TRUE", [])]
+        sample = sorted(
+            row[0]
+            for row in self.store.fetchall(
+                f"SELECT entity_id FROM staging_statements "
+                f"USING SAMPLE reservoir({SLICE_SAMPLE} ROWS) REPEATABLE (7)"
+            )
+        )
+        cuts = sorted({sample[len(sample) * k // parts] for k in range(1, parts)})
+        slices = [("s.entity_id <= ?", [cuts[0]])]
+        slices += [("s.entity_id > ? AND s.entity_id <= ?", [a, b]) for a, b in pairwise(cuts)]
+        slices.append(("s.entity_id > ?", [cuts[-1]]))
+        return slices
+
+    def _move(self, where: tuple[str, list[str]]) -> int:
+        """Move one range of staged statements into ``statements`` and the search
+        index; the number of statements new to the store."""
+        h = self.header
+        condition, bounds = where
+        # DISTINCT ON: a value repeated within the file (a CSV holder on every row) is
+        # stored once; the anti-join makes re-ingesting a report store nothing new.
+        self.store.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE new_statements AS
+            SELECT DISTINCT ON (s.id) s.*, ? AS agency, ? AS report, ? AS report_id,
+                   ? AS handling, ? AS handling_note, ? AS release, ? AS grading,
+                   ? AS first_seen, ? AS last_seen, ? AS review_by
+            FROM staging_statements s
+            WHERE {condition} AND s.id NOT IN (
+                SELECT s.id FROM statements s
+                WHERE s.agency = ? AND s.report = ? AND {condition}
+            )
+            """,
+            [
+                h.agency,
+                h.reference,
+                h.id,
+                h.handling,
+                h.handling_note,
+                h.release,
+                h.grading,
+                h.reported_at,
+                h.reported_at,
+                h.review_by,
+                *bounds,
+                h.agency,
+                h.reference,
+                *bounds,
+            ],
+        )
+        columns = ", ".join(STATEMENT_COLUMNS)
+        # Stored in entity order, so that reading one entity touches few row groups.
+        inserted = self.store.one(
+            f"INSERT INTO statements ({columns}) "
+            f"SELECT {columns} FROM new_statements ORDER BY entity_id"
+        )
+        self.store.execute(f"INSERT INTO search_terms {terms_select('TRUE', 'new_statements')}")
+        self.store.execute("DROP TABLE new_statements")
+        return int(inserted[0]) if inserted else 0
+
     def finish(self, counts: ReportCounts, *, keep_statements: bool = True) -> ReportCounts:
         """Move staged statements into place, write the report row, and commit.
 
@@ -206,42 +288,7 @@ class ReportWriter:
             counts.entities = int(
                 self.store.scalar("SELECT count(DISTINCT entity_id) FROM staging_statements")
             )
-            # DISTINCT ON: a value repeated within the file (a CSV holder on every row) is
-            # stored once; the anti-join makes re-ingesting a report store nothing new.
-            self.store.execute(
-                """
-                CREATE OR REPLACE TEMP TABLE new_statements AS
-                SELECT DISTINCT ON (s.id) s.*, $agency AS agency, $report AS report,
-                       $report_id AS report_id, $handling AS handling,
-                       $handling_note AS handling_note, $release AS release,
-                       $grading AS grading, $reported_at AS first_seen,
-                       $reported_at AS last_seen, $review_by AS review_by
-                FROM staging_statements s
-                WHERE s.id NOT IN (
-                    SELECT id FROM statements WHERE agency = $agency AND report = $report
-                )
-                """,
-                {
-                    "agency": h.agency,
-                    "report": h.reference,
-                    "report_id": h.id,
-                    "handling": h.handling,
-                    "handling_note": h.handling_note,
-                    "release": h.release,
-                    "grading": h.grading,
-                    "reported_at": h.reported_at,
-                    "review_by": h.review_by,
-                },
-            )
-            columns = ", ".join(STATEMENT_COLUMNS)
-            # Stored in id order, so that reading one entity touches few row groups.
-            inserted = self.store.one(
-                f"INSERT INTO statements ({columns}) "
-                f"SELECT {columns} FROM new_statements ORDER BY entity_id"
-            )
-            counts.statements_new = int(inserted[0]) if inserted else 0
-            self.store.execute(f"INSERT INTO search_terms {terms_select('TRUE', 'new_statements')}")
-            self.store.execute("DROP TABLE new_statements")
+            counts.statements_new = sum(self._move(where) for where in self._slices())
         else:
             counts.statements_new = counts.entities = counts.records_stored = 0
         status = "rejected" if not keep_statements else counts.status
