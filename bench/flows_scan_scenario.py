@@ -39,6 +39,11 @@ def main() -> None:
     parser.add_argument("--profile", default="default")
     parser.add_argument("--workdir", type=Path, default=Path("bench/out/scan-large"))
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument(
+        "--store-memory",
+        help="DuckDB memory limit of the store's connection for building the payment "
+        "table (e.g. 18GB; the default is the store's own cap)",
+    )
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores, "
@@ -61,6 +66,8 @@ def main() -> None:
         print(
             f"resolved {run.party_records:,} party records in {time.perf_counter() - started:.0f} s"
         )
+    if args.store_memory:
+        store.execute(f"SET memory_limit = '{args.store_memory}'")
     started = time.perf_counter()
     tables = payment_tables(store, svc.scope)
     print(

@@ -64,45 +64,77 @@ def payment_tables(store: Store, scope: Scope, rates_path: str | None = None) ->
     store.con.register("flow_rates", rates)
     try:
         store.execute("DROP TABLE IF EXISTS temp.flow_payments")
+        # The payments' records are read into a table of their own first: in one query
+        # with the joins and windows below, their pivot (a production of ten million
+        # payments) held more than DuckDB could spill.
+        for table in ("raw", "seen", "holder", "kinds", "placed"):
+            store.execute(f"DROP TABLE IF EXISTS temp.flow_{table}")
         store.execute(
             f"""
-            CREATE TEMP TABLE flow_payments AS
-            WITH vis AS (SELECT * FROM statements s WHERE {where}),
-            seen AS (
-                SELECT v.entity_id, coalesce(c.canonical_id, v.entity_id) AS cid
-                FROM (SELECT DISTINCT entity_id FROM vis) v
-                LEFT JOIN canonical c USING (entity_id)),
-            raw AS (
-                SELECT entity_id AS payment, any_value(agency) AS agency,
-                       any_value(local_id) AS local_id,
-                       min(value) FILTER (WHERE prop = 'date') AS date_text,
-                       min(value) FILTER (WHERE prop = 'amount') AS amount_text,
-                       min(value) FILTER (WHERE prop = 'currency') AS currency,
-                       min(value) FILTER (WHERE prop = 'payer') AS payer,
-                       min(value) FILTER (WHERE prop = 'beneficiary') AS beneficiary,
-                       min(value) FILTER (WHERE prop = 'payerAccount') AS payer_account,
-                       min(value) FILTER (WHERE prop = 'beneficiaryAccount')
-                           AS beneficiary_account,
-                       min(value) FILTER (WHERE prop = 'transactionNumber') AS reference,
-                       min(value) FILTER (WHERE prop = 'purpose') AS purpose
-                FROM vis WHERE schema = 'Payment' GROUP BY entity_id),
+            CREATE TEMP TABLE flow_raw AS
+            SELECT entity_id AS payment, any_value(agency) AS agency,
+                   any_value(local_id) AS local_id,
+                   min(value) FILTER (WHERE prop = 'date') AS date_text,
+                   min(value) FILTER (WHERE prop = 'amount') AS amount_text,
+                   min(value) FILTER (WHERE prop = 'currency') AS currency,
+                   min(value) FILTER (WHERE prop = 'payer') AS payer,
+                   min(value) FILTER (WHERE prop = 'beneficiary') AS beneficiary,
+                   min(value) FILTER (WHERE prop = 'payerAccount') AS payer_account,
+                   min(value) FILTER (WHERE prop = 'beneficiaryAccount')
+                       AS beneficiary_account,
+                   min(value) FILTER (WHERE prop = 'transactionNumber') AS reference,
+                   min(value) FILTER (WHERE prop = 'purpose') AS purpose
+            FROM statements s WHERE {where} AND schema = 'Payment' GROUP BY entity_id
+            """,
+            params,
+        )
+        # The ends' canonical ids, accounts' holders and kinds are tables of their own,
+        # so that the engine knows their sizes: estimated from the statements, the
+        # joins below were built on the ten million payments, once per join.
+        vis = f"vis AS (SELECT * FROM statements s WHERE {where})"
+        store.execute(
+            f"""
+            CREATE TEMP TABLE flow_seen AS WITH {vis}
+            -- The ends a payment can name: not the payments themselves, nine in ten of a
+            -- financial production's entities.
+            SELECT v.entity_id, coalesce(c.canonical_id, v.entity_id) AS cid
+            FROM (SELECT DISTINCT entity_id FROM vis WHERE schema <> 'Payment') v
+            LEFT JOIN canonical c USING (entity_id)
+            """,
+            params,
+        )
+        store.execute(
+            f"""
+            CREATE TEMP TABLE flow_holder AS
+            WITH vis AS NOT MATERIALIZED (SELECT * FROM statements s WHERE {where}),
             owned AS (
                 SELECT min(value) FILTER (WHERE prop = 'asset') AS asset,
                        min(value) FILTER (WHERE prop = 'owner') AS owner
                 FROM vis WHERE schema = 'Ownership' GROUP BY entity_id
                 UNION ALL
-                SELECT entity_id, value FROM vis WHERE schema = 'CryptoWallet' AND prop = 'holder'),
-            holder AS (
-                SELECT coalesce(a.cid, o.asset) AS account,
-                       CASE WHEN count(DISTINCT coalesce(h.cid, o.owner)) = 1
-                            THEN min(coalesce(h.cid, o.owner)) END AS owner
-                FROM owned o LEFT JOIN seen a ON a.entity_id = o.asset
-                LEFT JOIN seen h ON h.entity_id = o.owner
-                WHERE o.asset IS NOT NULL AND o.owner IS NOT NULL GROUP BY 1),
-            kinds AS (
-                SELECT entity_id, min(schema) FILTER (WHERE schema = 'CryptoWallet') AS wallet,
-                       min(schema) FILTER (WHERE schema = 'BankAccount') AS bank
-                FROM vis WHERE schema IN ('CryptoWallet', 'BankAccount') GROUP BY entity_id),
+                SELECT entity_id, value FROM vis WHERE schema = 'CryptoWallet' AND prop = 'holder')
+            SELECT coalesce(a.cid, o.asset) AS account,
+                   CASE WHEN count(DISTINCT coalesce(h.cid, o.owner)) = 1
+                        THEN min(coalesce(h.cid, o.owner)) END AS owner
+            FROM owned o LEFT JOIN flow_seen a ON a.entity_id = o.asset
+            LEFT JOIN flow_seen h ON h.entity_id = o.owner
+            WHERE o.asset IS NOT NULL AND o.owner IS NOT NULL GROUP BY 1
+            """,
+            params,
+        )
+        store.execute(
+            f"""
+            CREATE TEMP TABLE flow_kinds AS WITH {vis}
+            SELECT entity_id, min(schema) FILTER (WHERE schema = 'CryptoWallet') AS wallet,
+                   min(schema) FILTER (WHERE schema = 'BankAccount') AS bank
+            FROM vis WHERE schema IN ('CryptoWallet', 'BankAccount') GROUP BY entity_id
+            """,
+            params,
+        )
+        store.execute(
+            f"""
+            CREATE TEMP TABLE flow_placed AS
+            WITH
             ends AS (
                 SELECT r.*,
                        coalesce(sp.cid, r.payer) AS src_party,
@@ -120,15 +152,15 @@ def payment_tables(store: Store, scope: Scope, rates_path: str | None = None) ->
                                                '\\bcash\\b|withdraw|atm\\b') THEN 'cash'
                            WHEN r.reference IS NOT NULL THEN 'hawala'
                            ELSE 'other' END AS channel
-                FROM raw r
-                LEFT JOIN seen sp ON sp.entity_id = r.payer
-                LEFT JOIN seen dp ON dp.entity_id = r.beneficiary
-                LEFT JOIN seen sa ON sa.entity_id = r.payer_account
-                LEFT JOIN seen da ON da.entity_id = r.beneficiary_account
-                LEFT JOIN kinds ks ON ks.entity_id = r.payer_account
-                LEFT JOIN kinds kd ON kd.entity_id = r.beneficiary_account
-                LEFT JOIN kinds kp ON kp.entity_id = r.payer
-                LEFT JOIN kinds kb ON kb.entity_id = r.beneficiary),
+                FROM flow_raw r
+                LEFT JOIN flow_seen sp ON sp.entity_id = r.payer
+                LEFT JOIN flow_seen dp ON dp.entity_id = r.beneficiary
+                LEFT JOIN flow_seen sa ON sa.entity_id = r.payer_account
+                LEFT JOIN flow_seen da ON da.entity_id = r.beneficiary_account
+                LEFT JOIN flow_kinds ks ON ks.entity_id = r.payer_account
+                LEFT JOIN flow_kinds kd ON kd.entity_id = r.beneficiary_account
+                LEFT JOIN flow_kinds kp ON kp.entity_id = r.payer
+                LEFT JOIN flow_kinds kb ON kb.entity_id = r.beneficiary),
             placed AS (
                 SELECT e.* EXCLUDE (payer, beneficiary, payer_account, beneficiary_account,
                                     date_text, amount_text),
@@ -151,21 +183,33 @@ def payment_tables(store: Store, scope: Scope, rates_path: str | None = None) ->
                        CASE length(e.date_text) WHEN 4 THEN 'year' WHEN 7 THEN 'month'
                             ELSE 'day' END AS day_precision
                 FROM ends e
-                LEFT JOIN holder hs ON hs.account = e.src_account
-                LEFT JOIN holder hd ON hd.account = e.dst_account),
-            keyed AS (
-                SELECT *, count(*) OVER (PARTITION BY src, dst, day, amount, currency, view)
-                              AS view_copies
-                FROM placed
-                WHERE src IS NOT NULL AND dst IS NOT NULL AND amount > 0 AND day IS NOT NULL),
-            chosen AS (
-                SELECT * FROM keyed
-                QUALIFY dense_rank() OVER (PARTITION BY src, dst, day, amount, currency
-                                           ORDER BY view_copies DESC, view) = 1)
-            SELECT * EXCLUDE (view_copies, view) FROM chosen
-            """,
-            params,
+                LEFT JOIN flow_holder hs ON hs.account = e.src_account
+                LEFT JOIN flow_holder hd ON hd.account = e.dst_account)
+            SELECT * FROM placed
+            WHERE src IS NOT NULL AND dst IS NOT NULL AND amount > 0 AND day IS NOT NULL
+            """
         )
+        for table in ("raw", "seen", "holder", "kinds"):
+            store.execute(f"DROP TABLE temp.flow_{table}")
+        # Of the records of one payment, those of the view holding most of them (then
+        # the first view by name). Aggregates and a join, not windows: a window
+        # partitioned over ten million wide rows held more than DuckDB could spill.
+        store.execute(
+            """
+            CREATE TEMP TABLE flow_payments AS
+            WITH copies AS (
+                SELECT src, dst, day, amount, currency, view, count(*) AS n
+                FROM flow_placed GROUP BY ALL),
+            chosen AS (
+                SELECT src, dst, day, amount, currency, min({'n': -n, 'view': view}) AS best
+                FROM copies GROUP BY ALL)
+            SELECT p.* EXCLUDE (view)
+            FROM flow_placed p JOIN chosen c
+                ON c.src = p.src AND c.dst = p.dst AND c.day = p.day AND c.amount = p.amount
+                AND c.currency IS NOT DISTINCT FROM p.currency AND c.best.view = p.view
+            """
+        )
+        store.execute("DROP TABLE temp.flow_placed")
         payments = store.arrow(
             f"""
             WITH converted AS ({to_eur_sql("flow_payments", "flow_rates")}),
@@ -182,6 +226,8 @@ def payment_tables(store: Store, scope: Scope, rates_path: str | None = None) ->
     finally:
         store.con.unregister("flow_rates")
         store.execute("DROP TABLE IF EXISTS temp.flow_payments")
+        for table in ("raw", "seen", "holder", "kinds", "placed"):
+            store.execute(f"DROP TABLE IF EXISTS temp.flow_{table}")
     return PaymentTables(payments, nodes)
 
 
@@ -247,7 +293,8 @@ def _nodes(store: Store, where: str, params: list[str]) -> pa.Table:
         vis AS (SELECT * FROM statements s WHERE {where}),
         members AS (
             SELECT coalesce(c.canonical_id, v.entity_id) AS node, v.*
-            FROM vis v LEFT JOIN canonical c USING (entity_id)),
+            FROM vis v LEFT JOIN canonical c USING (entity_id)
+            WHERE v.schema <> 'Payment'),
         described AS (
             SELECT node,
                    min(value) FILTER (WHERE prop = 'name') AS name,
