@@ -1,7 +1,7 @@
 """The typology scan on a synthesised scenario of the size the aim names.
 
     python bench/flows_scan_scenario.py [--size large] [--seed 7] [--profile default]
-        [--workdir bench/out/scan-large] [--reuse]
+        [--workdir bench/out/scan-large] [--reuse] [--store-memory 18GB]
 
 ``flows_scale.py`` scans ten million random payments over a million parties, where
 every node may be a shop: the hawala mirror's worst case. This script scans the
@@ -9,9 +9,8 @@ scenario itself at the same order of size (``large``: about 11M payments): synth
 ingested, resolved, then each typology in turn over the administrator's payment
 table, timed apart, with the detections scored against the scenario's truth as
 ``flows_synth.py`` scores them. ``--reuse`` scans a store a previous run left in
-``--workdir``. At ``large`` the ingest ran out of memory on a 24 GiB machine before
-the changes recorded in ``RESULTS.md`` and has not been run to the end since;
-``--size medium`` runs in two minutes.
+``--workdir``. At ``large`` the run takes about 50 minutes and 15-18 GB of memory on a
+2-core machine; ``--size medium`` runs in two minutes.
 """
 
 from __future__ import annotations
