@@ -1,7 +1,7 @@
 """The typology scan on a synthesised scenario of the size the aim names.
 
     python bench/flows_scan_scenario.py [--size large] [--seed 7] [--profile default]
-        [--workdir bench/out/scan-large] [--reuse] [--store-memory 18GB]
+        [--workdir bench/out/scan-large] [--reuse]
 
 ``flows_scale.py`` scans ten million random payments over a million parties, where
 every node may be a shop: the hawala mirror's worst case. This script scans the
@@ -38,11 +38,6 @@ def main() -> None:
     parser.add_argument("--profile", default="default")
     parser.add_argument("--workdir", type=Path, default=Path("bench/out/scan-large"))
     parser.add_argument("--reuse", action="store_true")
-    parser.add_argument(
-        "--store-memory",
-        help="DuckDB memory limit of the store's connection for building the payment "
-        "table (e.g. 18GB; the default is the store's own cap)",
-    )
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores, "
@@ -65,8 +60,6 @@ def main() -> None:
         print(
             f"resolved {run.party_records:,} party records in {time.perf_counter() - started:.0f} s"
         )
-    if args.store_memory:
-        store.execute(f"SET memory_limit = '{args.store_memory}'")
     started = time.perf_counter()
     tables = payment_tables(store, svc.scope)
     print(

@@ -62,16 +62,17 @@ def payment_tables(store: Store, scope: Scope, rates_path: str | None = None) ->
     crypto = ", ".join(f"'{c}'" for c in CRYPTO_CURRENCIES)
     rates = load_rates(rates_path)
     store.con.register("flow_rates", rates)
+    # Every stage reads the statements the reader may see. Not materialised: it is
+    # every visible statement, and a stage reads only the columns and schemas it needs.
+    vis = f"vis AS NOT MATERIALIZED (SELECT * FROM statements s WHERE {where})"
     try:
-        store.execute("DROP TABLE IF EXISTS temp.flow_payments")
-        # The payments' records are read into a table of their own first: in one query
-        # with the joins and windows below, their pivot (a production of ten million
-        # payments) held more than DuckDB could spill.
-        for table in ("raw", "seen", "holder", "kinds", "placed"):
-            store.execute(f"DROP TABLE IF EXISTS temp.flow_{table}")
+        _drop(store, ("payments", *_STAGES))
+        # Each stage is a table of its own, so that the engine knows its size. In one
+        # query, at ten million payments, the joins were estimated from the statements
+        # and built on the payments, once per join, past what DuckDB could spill.
         store.execute(
             f"""
-            CREATE TEMP TABLE flow_raw AS
+            CREATE TEMP TABLE flow_raw AS WITH {vis}
             SELECT entity_id AS payment, any_value(agency) AS agency,
                    any_value(local_id) AS local_id,
                    min(value) FILTER (WHERE prop = 'date') AS date_text,
@@ -84,14 +85,10 @@ def payment_tables(store: Store, scope: Scope, rates_path: str | None = None) ->
                        AS beneficiary_account,
                    min(value) FILTER (WHERE prop = 'transactionNumber') AS reference,
                    min(value) FILTER (WHERE prop = 'purpose') AS purpose
-            FROM statements s WHERE {where} AND schema = 'Payment' GROUP BY entity_id
+            FROM vis WHERE schema = 'Payment' GROUP BY entity_id
             """,
             params,
         )
-        # The ends' canonical ids, accounts' holders and kinds are tables of their own,
-        # so that the engine knows their sizes: estimated from the statements, the
-        # joins below were built on the ten million payments, once per join.
-        vis = f"vis AS (SELECT * FROM statements s WHERE {where})"
         store.execute(
             f"""
             CREATE TEMP TABLE flow_seen AS WITH {vis}
@@ -106,7 +103,7 @@ def payment_tables(store: Store, scope: Scope, rates_path: str | None = None) ->
         store.execute(
             f"""
             CREATE TEMP TABLE flow_holder AS
-            WITH vis AS NOT MATERIALIZED (SELECT * FROM statements s WHERE {where}),
+            WITH {vis},
             owned AS (
                 SELECT min(value) FILTER (WHERE prop = 'asset') AS asset,
                        min(value) FILTER (WHERE prop = 'owner') AS owner
@@ -189,8 +186,7 @@ def payment_tables(store: Store, scope: Scope, rates_path: str | None = None) ->
             WHERE src IS NOT NULL AND dst IS NOT NULL AND amount > 0 AND day IS NOT NULL
             """
         )
-        for table in ("raw", "seen", "holder", "kinds"):
-            store.execute(f"DROP TABLE temp.flow_{table}")
+        _drop(store, ("raw", "seen", "holder", "kinds"))
         # Of the records of one payment, those of the view holding most of them (then
         # the first view by name). Aggregates and a join, not windows: a window
         # partitioned over ten million wide rows held more than DuckDB could spill.
@@ -209,7 +205,7 @@ def payment_tables(store: Store, scope: Scope, rates_path: str | None = None) ->
                 AND c.currency IS NOT DISTINCT FROM p.currency AND c.best.view = p.view
             """
         )
-        store.execute("DROP TABLE temp.flow_placed")
+        _drop(store, ("placed",))
         payments = store.arrow(
             f"""
             WITH converted AS ({to_eur_sql("flow_payments", "flow_rates")}),
@@ -225,10 +221,17 @@ def payment_tables(store: Store, scope: Scope, rates_path: str | None = None) ->
         nodes = _nodes(store, where, params)
     finally:
         store.con.unregister("flow_rates")
-        store.execute("DROP TABLE IF EXISTS temp.flow_payments")
-        for table in ("raw", "seen", "holder", "kinds", "placed"):
-            store.execute(f"DROP TABLE IF EXISTS temp.flow_{table}")
+        _drop(store, ("payments", *_STAGES))
     return PaymentTables(payments, nodes)
+
+
+# The temporary tables the payment table is built through (``flow_<stage>``).
+_STAGES = ("raw", "seen", "holder", "kinds", "placed")
+
+
+def _drop(store: Store, stages: tuple[str, ...]) -> None:
+    for stage in stages:
+        store.execute(f"DROP TABLE IF EXISTS temp.flow_{stage}")
 
 
 SETTLEMENT_DAYS = 2

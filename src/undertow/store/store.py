@@ -43,9 +43,7 @@ MEMORY_SHARE = 0.5
 """Of the machine's memory, the most the store's DuckDB connection may hold. DuckDB's
 default (80%) assumes it is alone; the store shares the machine with the ingest's
 worker processes, with the scratch connections analyses run on, and with the Arrow
-tables they build. At the ``large`` scenario, the default let the ingest's main process
-reach 14.8 GB beside two workers of 4.7 GB on a 24 GiB machine, and the kernel killed
-it."""
+tables they build. Past its share a query spills to disk (bounded by ``SPILL_LIMIT``)."""
 
 SCRATCH_SHARE = 0.3
 """Of the machine's memory, the most one scratch connection may hold. A scratch

@@ -192,17 +192,17 @@ class ReportWriter:
 
     # -- commit ----------------------------------------------------------------
 
-    def _slices(self) -> list[tuple[str, list[str]]]:
-        """Conditions on ``entity_id`` (alias ``s``, with their parameters) that cut the
-        staged statements into ranges of about ``SLICE_STATEMENTS`` each, in order.
+    def _slices(self, staged: int) -> list[tuple[str, dict[str, str]]]:
+        """Conditions on ``entity_id`` (alias ``s``, with their ``$lo``/``$hi``) that cut
+        the ``staged`` statements into ranges of about ``SLICE_STATEMENTS`` each, in
+        order.
 
         A statement's id is a hash of its entity and content, so one id never spans two
         ranges, and each range can be deduplicated and sorted alone: a report of any
         size moves into place in bounded memory, still sorted by entity."""
-        staged = int(self.store.scalar("SELECT count(*) FROM staging_statements"))
         parts = -(-staged // SLICE_STATEMENTS)
         if parts <= 1:
-            return [("TRUE", [])]
+            return [("TRUE", {})]
         sample = sorted(
             row[0]
             for row in self.store.fetchall(
@@ -211,12 +211,15 @@ class ReportWriter:
             )
         )
         cuts = sorted({sample[len(sample) * k // parts] for k in range(1, parts)})
-        slices = [("s.entity_id <= ?", [cuts[0]])]
-        slices += [("s.entity_id > ? AND s.entity_id <= ?", [a, b]) for a, b in pairwise(cuts)]
-        slices.append(("s.entity_id > ?", [cuts[-1]]))
+        slices = [("s.entity_id <= $hi", {"hi": cuts[0]})]
+        slices += [
+            ("s.entity_id > $lo AND s.entity_id <= $hi", {"lo": lo, "hi": hi})
+            for lo, hi in pairwise(cuts)
+        ]
+        slices.append(("s.entity_id > $lo", {"lo": cuts[-1]}))
         return slices
 
-    def _move(self, where: tuple[str, list[str]]) -> int:
+    def _move(self, where: tuple[str, dict[str, str]]) -> int:
         """Move one range of staged statements into ``statements`` and the search
         index; the number of statements new to the store."""
         h = self.header
@@ -226,31 +229,29 @@ class ReportWriter:
         self.store.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE new_statements AS
-            SELECT DISTINCT ON (s.id) s.*, ? AS agency, ? AS report, ? AS report_id,
-                   ? AS handling, ? AS handling_note, ? AS release, ? AS grading,
-                   ? AS first_seen, ? AS last_seen, ? AS review_by
+            SELECT DISTINCT ON (s.id) s.*, $agency AS agency, $report AS report,
+                   $report_id AS report_id, $handling AS handling,
+                   $handling_note AS handling_note, $release AS release,
+                   $grading AS grading, $reported_at AS first_seen,
+                   $reported_at AS last_seen, $review_by AS review_by
             FROM staging_statements s
             WHERE {condition} AND s.id NOT IN (
                 SELECT s.id FROM statements s
-                WHERE s.agency = ? AND s.report = ? AND {condition}
+                WHERE s.agency = $agency AND s.report = $report AND {condition}
             )
             """,
-            [
-                h.agency,
-                h.reference,
-                h.id,
-                h.handling,
-                h.handling_note,
-                h.release,
-                h.grading,
-                h.reported_at,
-                h.reported_at,
-                h.review_by,
-                *bounds,
-                h.agency,
-                h.reference,
-                *bounds,
-            ],
+            {
+                "agency": h.agency,
+                "report": h.reference,
+                "report_id": h.id,
+                "handling": h.handling,
+                "handling_note": h.handling_note,
+                "release": h.release,
+                "grading": h.grading,
+                "reported_at": h.reported_at,
+                "review_by": h.review_by,
+                **bounds,
+            },
         )
         columns = ", ".join(STATEMENT_COLUMNS)
         # Stored in entity order, so that reading one entity touches few row groups.
@@ -285,10 +286,11 @@ class ReportWriter:
         )
         self.store.execute("DROP TABLE staging_quarantine")
         if keep_statements:
-            counts.entities = int(
-                self.store.scalar("SELECT count(DISTINCT entity_id) FROM staging_statements")
-            )
-            counts.statements_new = sum(self._move(where) for where in self._slices())
+            staged, entities = self.store.one(
+                "SELECT count(*), count(DISTINCT entity_id) FROM staging_statements"
+            ) or (0, 0)
+            counts.entities = int(entities)
+            counts.statements_new = sum(self._move(where) for where in self._slices(staged))
         else:
             counts.statements_new = counts.entities = counts.records_stored = 0
         status = "rejected" if not keep_statements else counts.status
